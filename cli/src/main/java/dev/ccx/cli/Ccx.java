@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.cli;
+
+import dev.ccx.server.ServeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ccx} command: one entry point, one subcommand per task. */
+@Command(name = "ccx", mixinStandardHelpOptions = true, versionProvider = Ccx.Version.class,
+        description = "Run commands, above all Claude Code, as supervised processes over WebSocket.",
+        subcommands = {ServeCommand.class})
+public final class Ccx implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    /** Runs the CLI and exits with the subcommand's code. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Ccx()).execute(args));
+    }
+
+    /** Reports the version for {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ccx " + dev.ccx.server.ExecServer.VERSION};
+        }
+    }
+}

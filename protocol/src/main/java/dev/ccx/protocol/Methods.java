@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.protocol;
+
+/** JSON-RPC method names: requests a client sends, and notifications the server sends. */
+public final class Methods {
+    /** Request: run a command. Params {@link ExecuteParams}, result {@link ExecuteResult}. */
+    public static final String EXECUTE = "execute";
+    /** Request: PAUSE, RESUME or CANCEL an execution. Params {@link ControlParams}, result {@link ControlResult}. */
+    public static final String CONTROL = "control";
+    /** Request: which hooks are configured. Result {@link HookStatus}. */
+    public static final String HOOK_STATUS = "hook_status";
+    /** Client answer to the server's {@link #PING}; never answered itself. */
+    public static final String PONG = "pong";
+
+    /** Notification sent once, right after the WebSocket opens. Params {@link Connected}. */
+    public static final String CONNECTED = "connected";
+    /** Application heartbeat notification, every ping interval. Params {@link Ping}. */
+    public static final String PING = "ping";
+    /** The process was spawned. Params {@link ProcessEvent}. */
+    public static final String PROCESS_STARTED = "process.started";
+    /** One line, or one chunk of a line, of stdout or stderr. Params {@link ProcessOutput}. */
+    public static final String PROCESS_OUTPUT = "process.output";
+    /** The execution ended; sent exactly once per execution, always last. Params {@link ProcessCompleted}. */
+    public static final String PROCESS_COMPLETED = "process.completed";
+    /** The process group was stopped with SIGSTOP. Params {@link ProcessEvent}. */
+    public static final String PROCESS_PAUSED = "process.paused";
+    /** The process group was continued with SIGCONT. Params {@link ProcessEvent}. */
+    public static final String PROCESS_RESUMED = "process.resumed";
+    /** A CANCEL was accepted; {@code process.completed} follows. Params {@link ProcessEvent}. */
+    public static final String PROCESS_CANCELED = "process.canceled";
+    /** Something went wrong while supervising the execution. Params {@link ProcessError}. */
+    public static final String PROCESS_ERROR = "process.error";
+
+    private Methods() {
+    }
+}

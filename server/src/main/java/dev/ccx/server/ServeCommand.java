@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server;
+
+import ch.qos.logback.classic.Level;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ccx serve}: runs the server until SIGTERM or SIGINT. Options override environment variables, which
+ * override the defaults in {@link ServerConfig}. Prints one line, {@code ccx listening on URL}, to stdout once
+ * ready, so scripts (and tests) can wait for it and learn the port when {@code --port 0} was given.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = ServeCommand.Version.class,
+        description = "Run the ccx WebSocket server (JSON-RPC 2.0 on ws://HOST:PORT/ws/mcp).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by SIGTERM or SIGINT", "1:could not start (the message says why)",
+                        "2:invalid option"})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--host", description = "Address to bind (env CCX_HOST; default " + ServerConfig.DEFAULT_HOST
+            + "). Anything but loopback requires --token.")
+    String host;
+
+    @Option(names = "--port", description = "Port, 0 for any free one (env CCX_PORT or DEFAULT_PORT; default "
+            + ServerConfig.DEFAULT_PORT + ").")
+    Integer port;
+
+    @Option(names = "--token", description = "Token clients must present (env CCX_TOKEN).")
+    String token;
+
+    @Option(names = "--allowed-origin", description = "Browser Origin allowed to connect; repeatable, * for any "
+            + "(env CCX_ALLOWED_ORIGINS, comma-separated; default none).")
+    List<String> allowedOrigins;
+
+    @Option(names = "--max-sessions", description = "Connections at once (env MAX_SESSIONS; default "
+            + ServerConfig.DEFAULT_MAX_SESSIONS + ").")
+    Integer maxSessions;
+
+    @Option(names = "--max-processes", description = "Executions at once, server-wide (env CCX_MAX_PROCESSES; "
+            + "default " + ServerConfig.DEFAULT_MAX_PROCESSES + ").")
+    Integer maxProcesses;
+
+    @Option(names = "--max-processes-per-session", description = "Executions at once per connection (env "
+            + "CCX_MAX_PROCESSES_PER_SESSION; default " + ServerConfig.DEFAULT_MAX_PROCESSES_PER_SESSION + ").")
+    Integer maxProcessesPerSession;
+
+    @Option(names = "--max-message-size", description = "Largest inbound message in bytes; larger ones close the "
+            + "connection with 1009 (env WS_MAX_SIZE; default " + ServerConfig.DEFAULT_MAX_MESSAGE_BYTES + ").")
+    Long maxMessageBytes;
+
+    @Option(names = "--max-line", description = "Longest output line delivered whole, in bytes; longer lines are "
+            + "split and marked truncated (env MAX_BUFFER_SIZE; default " + ServerConfig.DEFAULT_MAX_LINE_BYTES + ").")
+    Integer maxLineBytes;
+
+    @Option(names = "--shell", description = "Shell for command strings: bash, zsh, sh or a path (env "
+            + "CC_EXECUTOR_SHELL; default bash, else /bin/sh).")
+    String shell;
+
+    @Option(names = "--allowed-command", description = "Program allowed to run; repeatable. When any is set, "
+            + "shell syntax is refused (env ALLOWED_COMMANDS, comma-separated; default: all allowed).")
+    List<String> allowedCommands;
+
+    @Option(names = "--kill-grace", description = "Seconds between SIGTERM and SIGKILL (env CCX_KILL_GRACE; "
+            + "default " + ServerConfig.DEFAULT_KILL_GRACE_SECONDS + ").")
+    Double killGrace;
+
+    @Option(names = "--ping-interval", description = "Heartbeat period in seconds (env "
+            + "WEBSOCKET_HEARTBEAT_INTERVAL; default " + ServerConfig.DEFAULT_PING_INTERVAL_SECONDS + ").")
+    Double pingInterval;
+
+    @Option(names = "--send-timeout", description = "Seconds output may wait for a client that reads nothing "
+            + "before it is disconnected (default " + ServerConfig.DEFAULT_SEND_TIMEOUT_SECONDS + ").")
+    Double sendTimeout;
+
+    @Option(names = "--state-dir", description = "Where running process groups are recorded, so a restart after "
+            + "a crash ends them (env CCX_STATE_DIR; default $XDG_STATE_HOME/ccx or ~/.local/state/ccx).")
+    Path stateDir;
+
+    @Option(names = "--log-level", description = "TRACE, DEBUG, INFO, WARN or ERROR (env LOG_LEVEL; default INFO).")
+    String logLevel;
+
+    @Override
+    public Integer call() throws Exception {
+        setLogLevel(logLevel != null ? logLevel : System.getenv().getOrDefault("LOG_LEVEL", "INFO"));
+        ServerConfig config;
+        try {
+            config = configure(ServerConfig.builder().environment(System.getenv())).build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("ccx serve: " + e.getMessage());
+            return 2;
+        }
+        ExecServer server;
+        try {
+            server = ExecServer.start(config);
+        } catch (Exception e) {
+            System.err.println("ccx serve: cannot start on " + config.host() + ":" + config.port() + ": " + e);
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ccx-shutdown").unstarted(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(ServeCommand.class).warn("shutdown: {}", e.toString());
+            } finally {
+                stopped.countDown();
+            }
+        }));
+        System.out.println("ccx listening on " + server.url());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private ServerConfig.Builder configure(ServerConfig.Builder b) {
+        if (host != null) b.host(host);
+        if (port != null) b.port(port);
+        if (token != null) b.token(token);
+        if (allowedOrigins != null) b.allowedOrigins(Set.copyOf(allowedOrigins));
+        if (maxSessions != null) b.maxSessions(maxSessions);
+        if (maxProcesses != null) b.maxProcesses(maxProcesses);
+        if (maxProcessesPerSession != null) b.maxProcessesPerSession(maxProcessesPerSession);
+        if (maxMessageBytes != null) b.maxMessageBytes(maxMessageBytes);
+        if (maxLineBytes != null) b.maxLineBytes(maxLineBytes);
+        if (shell != null) b.shell(shell);
+        if (allowedCommands != null) b.allowedCommands(Set.copyOf(allowedCommands));
+        if (killGrace != null) b.killGrace(ServerConfig.seconds(killGrace));
+        if (pingInterval != null) b.pingInterval(ServerConfig.seconds(pingInterval));
+        if (sendTimeout != null) b.sendTimeout(ServerConfig.seconds(sendTimeout));
+        if (stateDir != null) b.stateDir(stateDir);
+        return b;
+    }
+
+    private static void setLogLevel(String level) {
+        var root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(level, Level.INFO));
+    }
+
+    /** Runs {@code serve} on its own: {@code java -cp ... dev.ccx.server.ServeCommand [options]}. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ServeCommand()).execute(args));
+    }
+
+    /** Reports the server version for {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ccx " + ExecServer.VERSION};
+        }
+    }
+
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server;
+
+import dev.ccx.server.exec.CommandPolicy;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every server setting, with every default in {@link Builder}. Validated when built: a bad value fails start-up with
+ * a message naming the setting, nothing is clamped silently.
+ *
+ * @param host                   address to bind
+ * @param port                   port; 0 picks a free one
+ * @param token                  token required on the upgrade request, or {@code null}
+ * @param allowedOrigins         browser origins allowed to connect
+ * @param maxSessions            connections at once
+ * @param maxProcesses           executions at once, server-wide
+ * @param maxProcessesPerSession executions at once per connection
+ * @param maxMessageBytes        largest inbound message
+ * @param maxLineBytes           longest output line delivered whole
+ * @param shell                  shell for command strings
+ * @param allowedCommands        programs allowed to run; empty for all
+ * @param killGrace              SIGTERM-to-SIGKILL grace period
+ * @param pingInterval           heartbeat period
+ * @param sendTimeout            how long output may wait for a client that reads nothing before it is disconnected
+ * @param outboundChars          characters queued per connection before output waits for the client
+ * @param stateDir               where running process groups are recorded
+ */
+public record ServerConfig(String host, int port, String token, Set<String> allowedOrigins, int maxSessions,
+                           int maxProcesses, int maxProcessesPerSession, long maxMessageBytes, int maxLineBytes,
+                           String shell, Set<String> allowedCommands, Duration killGrace, Duration pingInterval,
+                           Duration sendTimeout, int outboundChars, Path stateDir) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8003;
+    public static final int DEFAULT_MAX_SESSIONS = 100;
+    public static final int DEFAULT_MAX_PROCESSES = 100;
+    public static final int DEFAULT_MAX_PROCESSES_PER_SESSION = 1;
+    public static final long DEFAULT_MAX_MESSAGE_BYTES = 10L * 1024 * 1024;
+    public static final int DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+    public static final double DEFAULT_KILL_GRACE_SECONDS = 2.0;
+    public static final double DEFAULT_PING_INTERVAL_SECONDS = 30.0;
+    public static final double DEFAULT_SEND_TIMEOUT_SECONDS = 60.0;
+    public static final int DEFAULT_OUTBOUND_CHARS = 16 * 1024 * 1024;
+
+    /** A builder holding every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Mutable builder; {@link #build()} validates. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private String token;
+        private Set<String> allowedOrigins = Set.of();
+        private int maxSessions = DEFAULT_MAX_SESSIONS;
+        private int maxProcesses = DEFAULT_MAX_PROCESSES;
+        private int maxProcessesPerSession = DEFAULT_MAX_PROCESSES_PER_SESSION;
+        private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private int maxLineBytes = DEFAULT_MAX_LINE_BYTES;
+        private String shell = CommandPolicy.resolveShell(null);
+        private Set<String> allowedCommands = Set.of();
+        private Duration killGrace = seconds(DEFAULT_KILL_GRACE_SECONDS);
+        private Duration pingInterval = seconds(DEFAULT_PING_INTERVAL_SECONDS);
+        private Duration sendTimeout = seconds(DEFAULT_SEND_TIMEOUT_SECONDS);
+        private int outboundChars = DEFAULT_OUTBOUND_CHARS;
+        private Path stateDir = defaultStateDir(System.getenv());
+
+        private Builder() {
+        }
+
+        /**
+         * Applies the environment variables ccx reads (the original's names where it had one): CCX_HOST,
+         * CCX_PORT (or DEFAULT_PORT), CCX_TOKEN, CCX_ALLOWED_ORIGINS, MAX_SESSIONS, CCX_MAX_PROCESSES,
+         * CCX_MAX_PROCESSES_PER_SESSION, WS_MAX_SIZE, MAX_BUFFER_SIZE, CC_EXECUTOR_SHELL, ALLOWED_COMMANDS,
+         * CCX_KILL_GRACE, WEBSOCKET_HEARTBEAT_INTERVAL, CCX_STATE_DIR.
+         */
+        public Builder environment(Map<String, String> env) {
+            host = env.getOrDefault("CCX_HOST", host);
+            port = intOf(env, "CCX_PORT", intOf(env, "DEFAULT_PORT", port));
+            token = blankToNull(env.getOrDefault("CCX_TOKEN", token));
+            if (env.containsKey("CCX_ALLOWED_ORIGINS")) {
+                allowedOrigins = CommandPolicy.parseAllowList(env.get("CCX_ALLOWED_ORIGINS"));
+            }
+            maxSessions = intOf(env, "MAX_SESSIONS", maxSessions);
+            maxProcesses = intOf(env, "CCX_MAX_PROCESSES", maxProcesses);
+            maxProcessesPerSession = intOf(env, "CCX_MAX_PROCESSES_PER_SESSION", maxProcessesPerSession);
+            maxMessageBytes = intOf(env, "WS_MAX_SIZE", (int) Math.min(Integer.MAX_VALUE, maxMessageBytes));
+            maxLineBytes = intOf(env, "MAX_BUFFER_SIZE", maxLineBytes);
+            if (env.containsKey("CC_EXECUTOR_SHELL")) {
+                shell = CommandPolicy.resolveShell(env.get("CC_EXECUTOR_SHELL"));
+            }
+            allowedCommands = CommandPolicy.parseAllowList(env.getOrDefault("ALLOWED_COMMANDS", ""));
+            if (env.containsKey("CCX_KILL_GRACE")) {
+                killGrace = seconds(doubleOf(env, "CCX_KILL_GRACE"));
+            }
+            if (env.containsKey("WEBSOCKET_HEARTBEAT_INTERVAL")) {
+                pingInterval = seconds(doubleOf(env, "WEBSOCKET_HEARTBEAT_INTERVAL"));
+            }
+            stateDir = defaultStateDir(env);
+            return this;
+        }
+
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder token(String v) { token = blankToNull(v); return this; }
+        public Builder allowedOrigins(Set<String> v) { allowedOrigins = Set.copyOf(v); return this; }
+        public Builder maxSessions(int v) { maxSessions = v; return this; }
+        public Builder maxProcesses(int v) { maxProcesses = v; return this; }
+        public Builder maxProcessesPerSession(int v) { maxProcessesPerSession = v; return this; }
+        public Builder maxMessageBytes(long v) { maxMessageBytes = v; return this; }
+        public Builder maxLineBytes(int v) { maxLineBytes = v; return this; }
+        public Builder shell(String v) { shell = CommandPolicy.resolveShell(v); return this; }
+        public Builder allowedCommands(Set<String> v) { allowedCommands = Set.copyOf(v); return this; }
+        public Builder killGrace(Duration v) { killGrace = v; return this; }
+        public Builder pingInterval(Duration v) { pingInterval = v; return this; }
+        public Builder sendTimeout(Duration v) { sendTimeout = v; return this; }
+        public Builder outboundChars(int v) { outboundChars = v; return this; }
+        public Builder stateDir(Path v) { stateDir = v; return this; }
+
+        /** Validates and builds. */
+        public ServerConfig build() {
+            require(port >= 0 && port <= 65_535, "port", port, "0..65535");
+            require(maxSessions >= 1, "max_sessions", maxSessions, ">= 1");
+            require(maxProcesses >= 1, "max_processes", maxProcesses, ">= 1");
+            require(maxProcessesPerSession >= 1, "max_processes_per_session", maxProcessesPerSession, ">= 1");
+            require(maxMessageBytes >= 1024, "max_message_bytes", maxMessageBytes, ">= 1024");
+            require(maxLineBytes >= 1024, "max_line_bytes", maxLineBytes, ">= 1024");
+            require(!killGrace.isNegative(), "kill_grace", killGrace, ">= 0");
+            require(pingInterval.toMillis() >= 100, "ping_interval", pingInterval, ">= 0.1s");
+            require(sendTimeout.toMillis() >= 100, "send_timeout", sendTimeout, ">= 0.1s");
+            require(outboundChars >= 65_536 * 8, "outbound_chars", outboundChars, ">= 524288");
+            if (token == null && !isLoopback(host)) {
+                throw new IllegalArgumentException("Binding to " + host + " exposes command execution beyond this "
+                        + "machine; set a token with --token or CCX_TOKEN (or bind to 127.0.0.1)");
+            }
+            return new ServerConfig(host, port, token, allowedOrigins, maxSessions, maxProcesses,
+                    maxProcessesPerSession, maxMessageBytes, maxLineBytes, shell, allowedCommands, killGrace,
+                    pingInterval, sendTimeout, outboundChars, stateDir);
+        }
+    }
+
+    /** The ws:// URL clients use for this config's address and {@code boundPort}. */
+    public String url(int boundPort) {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return "ws://" + h + ":" + boundPort + dev.ccx.protocol.Wire.PATH;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            for (InetAddress a : InetAddress.getAllByName(host)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("host: cannot resolve " + host, e);
+        }
+    }
+
+    private static Path defaultStateDir(Map<String, String> env) {
+        String explicit = env.get("CCX_STATE_DIR");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String xdg = env.get("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".local", "state");
+        return base.resolve("ccx");
+    }
+
+    private static void require(boolean ok, String name, Object value, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
+        }
+    }
+
+    private static int intOf(Map<String, String> env, String key, int fallback) {
+        String v = env.get(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": \"" + v + "\" is not a whole number");
+        }
+    }
+
+    private static double doubleOf(Map<String, String> env, String key) {
+        try {
+            return Double.parseDouble(env.get(key).strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": \"" + env.get(key) + "\" is not a number of seconds");
+        }
+    }
+
+    static Duration seconds(double s) {
+        return Duration.ofNanos((long) (s * 1e9));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

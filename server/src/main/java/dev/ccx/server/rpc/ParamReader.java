@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.rpc;
+
+import dev.ccx.protocol.ErrorCode;
+import dev.ccx.protocol.ExecuteParams;
+import dev.ccx.server.exec.ExecException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads request params field by field, so that every mistake gets an INVALID_PARAMS error naming the field, what
+ * it must be, and what was sent. Unknown fields are ignored, as the original did.
+ */
+final class ParamReader {
+    private final JsonNode params;
+
+    ParamReader(JsonNode params) {
+        this.params = params;
+    }
+
+    /** Reads and cross-checks {@code execute} params. */
+    static ExecuteParams execute(JsonNode params) {
+        ParamReader r = new ParamReader(params);
+        String command = r.string("command");
+        List<String> argv = r.stringList("argv");
+        if (command == null && argv == null) {
+            throw invalid("params.command (a shell string) or params.argv (an array of strings) is required");
+        }
+        if (command != null && argv != null) {
+            throw invalid("give params.command or params.argv, not both");
+        }
+        if (command != null && command.isBlank()) {
+            throw invalid("params.command must not be empty");
+        }
+        if (argv != null && (argv.isEmpty() || argv.getFirst().isEmpty())) {
+            throw invalid("params.argv must start with a non-empty program name");
+        }
+        return new ExecuteParams(command, argv, r.seconds("timeout"), r.seconds("idle_timeout"), r.string("cwd"),
+                r.stringMap("env"));
+    }
+
+    String string(String name) {
+        JsonNode n = params.get(name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isString()) {
+            throw invalid("params." + name + " must be a string, got " + describe(n));
+        }
+        if (n.stringValue().indexOf('\0') >= 0) {
+            throw invalid("params." + name + " must not contain NUL characters");
+        }
+        return n.stringValue();
+    }
+
+    Double seconds(String name) {
+        JsonNode n = params.get(name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isNumber() || !(n.doubleValue() > 0) || Double.isInfinite(n.doubleValue())) {
+            throw invalid("params." + name + " must be a positive number of seconds, got " + describe(n));
+        }
+        return n.doubleValue();
+    }
+
+    List<String> stringList(String name) {
+        JsonNode n = params.get(name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isArray()) {
+            throw invalid("params." + name + " must be an array of strings, got " + describe(n));
+        }
+        List<String> out = new ArrayList<>(n.size());
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode e = n.get(i);
+            if (!e.isString() || e.stringValue().indexOf('\0') >= 0) {
+                throw invalid("params." + name + "[" + i + "] must be a string without NUL, got " + describe(e));
+            }
+            out.add(e.stringValue());
+        }
+        return List.copyOf(out);
+    }
+
+    Map<String, String> stringMap(String name) {
+        JsonNode n = params.get(name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw invalid("params." + name + " must be an object of strings, got " + describe(n));
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            String key = e.getKey();
+            if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
+                throw invalid("params." + name + " has an invalid variable name \"" + key + "\"");
+            }
+            if (!e.getValue().isString() || e.getValue().stringValue().indexOf('\0') >= 0) {
+                throw invalid("params." + name + "." + key + " must be a string without NUL, got "
+                        + describe(e.getValue()));
+            }
+            out.put(key, e.getValue().stringValue());
+        }
+        return out;
+    }
+
+    static ExecException invalid(String message) {
+        return new ExecException(ErrorCode.INVALID_PARAMS, message);
+    }
+
+    static String describe(JsonNode n) {
+        String text = n.toString();
+        String kind = n.isString() ? "a string" : n.isNumber() ? "a number" : n.isBoolean() ? "a boolean"
+                : n.isArray() ? "an array" : n.isObject() ? "an object" : "null";
+        return kind + " (" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + ")";
+    }
+}

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.session;
+
+import java.util.function.Consumer;
+
+/** The transport's side of a session: a WebSocket, seen without the WebSocket library's types. */
+public interface Connection {
+    /**
+     * Queues a text frame without blocking. Frames leave in the order of the calls.
+     *
+     * @param onSent   called once the frame was written
+     * @param onFailed called if it could not be
+     */
+    void sendText(String text, Runnable onSent, Consumer<Throwable> onFailed);
+
+    /** Sends a WebSocket-level ping frame; compliant clients answer it on their own. */
+    void sendPing();
+
+    /** Closes with a WebSocket close code and reason. Idempotent. */
+    void close(int code, String reason);
+
+    /** The peer's address, for logs. */
+    String remote();
+}

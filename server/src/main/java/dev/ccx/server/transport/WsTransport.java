@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.transport;
+
+import dev.ccx.protocol.Wire;
+import dev.ccx.server.rpc.RpcDispatcher;
+import dev.ccx.server.session.SessionHub;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/**
+ * The Jetty server: WebSocket on {@link Wire#PATH}, health on {@code /health} and {@code /healthz}. Request
+ * handling may run on virtual threads; Jetty's selector threads stay platform threads.
+ */
+public final class WsTransport implements AutoCloseable {
+    private final Server server;
+    private final ServerConnector connector;
+
+    /**
+     * @param settings   address, limits and access rules
+     * @param hub        where sessions are admitted
+     * @param dispatcher where requests go
+     * @param health     builds the {@code /health} document
+     */
+    public WsTransport(TransportSettings settings, SessionHub hub, RpcDispatcher dispatcher,
+                       Supplier<Object> health) {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("ccx-http");
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server = new Server(threads);
+        server.setStopTimeout(200);
+        connector = new ServerConnector(server);
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        server.addConnector(connector);
+
+        UpgradeGuard guard = new UpgradeGuard(settings.allowedOrigins(), settings.token());
+        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
+            container.setMaxTextMessageSize(settings.maxMessageBytes());
+            container.setMaxBinaryMessageSize(settings.maxMessageBytes());
+            // Liveness is the heartbeat's job (it pings every interval); this only catches a wedged socket.
+            container.setIdleTimeout(settings.pingInterval().multipliedBy(3));
+            container.addMapping(Wire.PATH, (request, response, callback) -> {
+                UpgradeGuard.Refusal refusal = guard.check(request);
+                if (refusal != null) {
+                    if (refusal.status() == 401) {
+                        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+                    }
+                    Response.writeError(request, response, callback, refusal.status(), refusal.message());
+                    return null;
+                }
+                return new WsEndpoint(hub, dispatcher);
+            });
+        });
+        ws.setHandler(new HealthHandler(health));
+        server.setHandler(ws);
+    }
+
+    /** Binds and starts serving. */
+    public void start() throws Exception {
+        server.start();
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Stops accepting new connections; open ones carry on. */
+    public void stopAccepting() {
+        connector.close();
+    }
+
+    /** Stops the server, closing whatever connections remain. */
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    /**
+     * @param host            address to bind
+     * @param port            port, 0 for any free one
+     * @param maxMessageBytes largest inbound message (bigger: close 1009)
+     * @param pingInterval    heartbeat period
+     * @param allowedOrigins  browser origins allowed to connect
+     * @param token           required token, or {@code null}
+     */
+    public record TransportSettings(String host, int port, long maxMessageBytes, Duration pingInterval,
+                                    Set<String> allowedOrigins, String token) {
+    }
+}
