@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket connection. Jetty delivers its frames one at a time (auto-demand: the next frame is read when the
- * previous callback returns), so requests of one session are handled in order.
+ * previous callback returns), so requests of one session are handled in order. Public only because Jetty calls
+ * its methods through method handles.
  */
-final class WsEndpoint implements Session.Listener.AutoDemanding {
+public final class WsEndpoint implements Session.Listener.AutoDemanding {
     private static final Logger LOG = LoggerFactory.getLogger(WsEndpoint.class);
     private final SessionHub hub;
     private final RpcDispatcher dispatcher;

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ccx.protocol.ExecuteParams;
+import dev.ccx.server.testing.Groups;
+import dev.ccx.server.testing.TestClient;
+import dev.ccx.server.testing.TestServer;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+@ExtendWith(Groups.class)
+class ExecuteIT {
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void connectedComesFirstWithSessionAndCapabilities() {
+        try (TestClient c = server.connect()) {
+            JsonNode connected = c.notification("connected");
+            assertThat(connected.get("params").get("session_id").stringValue()).isNotBlank();
+            assertThat(connected.get("params").get("version").stringValue()).isNotBlank();
+            assertThat(connected.get("params").get("capabilities").toString()).contains("execute", "control");
+        }
+    }
+
+    @Test
+    void echoStreamsItsLineAndCompletes() {
+        try (TestClient c = server.connect()) {
+            TestClient.Run run = c.run(ExecuteParams.shell("echo hello"));
+            assertThat(run.stdout.toString()).isEqualTo("hello\n");
+            assertThat(run.methods()).containsExactly("process.started", "process.output", "process.completed");
+            assertThat(run.completed.get("status").stringValue()).isEqualTo("completed");
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.reason()).isEqualTo("exit");
+            assertThat(run.started.pgid()).isEqualTo(run.started.pid());
+        }
+    }
+
+    @Test
+    void argvRunsWithoutAShell() {
+        try (TestClient c = server.connect()) {
+            TestClient.Run run = c.run(ExecuteParams.argv(List.of("echo", "$HOME", "a;b")));
+            assertThat(run.stdout.toString()).isEqualTo("$HOME a;b\n");
+        }
+    }
+}
