@@ -234,8 +234,12 @@ public final class Execution {
                     LOG.warn("execution {}: output pipes still open after the group was killed; a descendant "
                             + "left the process group", id);
                 }
-            } else if (group.isAlive()) {
-                terminate(); // background members with their own output: no orphans
+            }
+            if (group.isAlive()) {
+                // Members that outlived the leader (background jobs, or stragglers still dying) are ended too,
+                // and process.completed waits for them: when it arrives, nothing of the group is left.
+                terminate();
+                awaitGroupGone(TimeUnit.NANOSECONDS.toMillis(sup.graceNanos()) + 1000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -243,6 +247,21 @@ public final class Execution {
             LOG.error("execution {}: supervision failed", id, e);
         } finally {
             finish();
+        }
+    }
+
+    /**
+     * Polls until the group has no member. There is no event for the death of processes that are not our
+     * children, so this is a bounded poll; it normally ends within milliseconds, or at the SIGKILL escalation.
+     */
+    private void awaitGroupGone(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (group.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("execution {}: process group {} still has members after SIGKILL", id, group.pgid());
+                return;
+            }
+            Thread.sleep(5);
         }
     }
 

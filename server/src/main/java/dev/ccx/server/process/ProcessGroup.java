@@ -18,8 +18,8 @@ public record ProcessGroup(long pgid) {
         return Posix.kill(-pgid, signal);
     }
 
-    /** Whether any member of the group is still alive (zombies count until reaped). */
+    /** Whether any member of the group is still running; zombies waiting to be reaped do not count. */
     public boolean isAlive() {
-        return signal(Signal.NONE);
+        return signal(Signal.NONE) && ProcStat.hasLiveMember(pgid);
     }
 }
