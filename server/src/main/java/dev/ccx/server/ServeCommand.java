@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = ServeCommand.Version.class,
         description = "Run the ccx WebSocket server (JSON-RPC 2.0 on ws://HOST:PORT/ws/mcp).",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by SIGTERM or SIGINT", "1:could not start (the message says why)",
-                        "2:invalid option"})
+        exitCodeList = {"143:stopped by SIGTERM (130 by SIGINT), after ending every process group",
+                        "1:could not start (the message says why)", "2:invalid option or setting"})
 public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--host", description = "Address to bind (env CCX_HOST; default " + ServerConfig.DEFAULT_HOST
