@@ -58,6 +58,7 @@ public final class RpcDispatcher {
     /** Greets a new session with {@code connected}. */
     public void opened(ClientSession session) {
         session.notify(Methods.CONNECTED, new Connected(session.sessionId(), version, CAPABILITIES, limits));
+        session.greeted();
     }
 
     /** The error sent to a connection refused because {@code max_sessions} are open. */

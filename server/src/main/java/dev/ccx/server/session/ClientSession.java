@@ -39,6 +39,7 @@ public final class ClientSession implements ExecOwner {
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private volatile long lastInboundNanos = System.nanoTime();
+    private volatile boolean greeted;
 
     ClientSession(String id, Connection connection, SessionSettings settings) {
         this.id = id;
@@ -133,6 +134,15 @@ public final class ClientSession implements ExecOwner {
             credits.release(cost);
             LOG.debug("session {}: send failed: {}", id, failure.toString());
         });
+    }
+
+    /** Marks that {@code connected} has been sent; nothing else (heartbeats included) may precede it. */
+    public void greeted() {
+        greeted = true;
+    }
+
+    boolean isGreeted() {
+        return greeted;
     }
 
     /** Records that the client sent something (any frame, including WebSocket pongs). */

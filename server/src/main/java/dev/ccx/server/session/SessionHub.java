@@ -87,6 +87,9 @@ public final class SessionHub implements AutoCloseable {
     private void beat() {
         long now = System.nanoTime();
         for (ClientSession s : sessions.values()) {
+            if (!s.isGreeted()) {
+                continue; // connected must be the first message a client sees
+            }
             try {
                 if (now - s.lastInboundNanos() > 2 * intervalNanos) {
                     LOG.info("session {}: nothing received for {}s, closing", s.sessionId(),

@@ -20,6 +20,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * handling may run on virtual threads; Jetty's selector threads stay platform threads.
  */
 public final class WsTransport implements AutoCloseable {
+    private static final Duration MIN_IDLE = Duration.ofSeconds(30);
     private final Server server;
     private final ServerConnector connector;
 
@@ -46,7 +47,8 @@ public final class WsTransport implements AutoCloseable {
             container.setMaxTextMessageSize(settings.maxMessageBytes());
             container.setMaxBinaryMessageSize(settings.maxMessageBytes());
             // Liveness is the heartbeat's job (it pings every interval); this only catches a wedged socket.
-            container.setIdleTimeout(settings.pingInterval().multipliedBy(3));
+            Duration idle = settings.pingInterval().multipliedBy(3);
+            container.setIdleTimeout(idle.compareTo(MIN_IDLE) < 0 ? MIN_IDLE : idle);
             container.addMapping(Wire.PATH, (request, response, callback) -> {
                 UpgradeGuard.Refusal refusal = guard.check(request);
                 if (refusal != null) {
