@@ -74,6 +74,10 @@ public final class ClientSession implements ExecOwner {
     @Override
     public void register(Execution execution) {
         executions.put(execution.id(), execution);
+        if (!open.get()) {
+            // The connection closed while this execute was being handled: closed() may have missed it.
+            execution.end(EndReason.DISCONNECT);
+        }
     }
 
     @Override
