@@ -28,6 +28,9 @@ final class OutputChunker {
     }
 
     OutputChunker(int chunkChars) {
+        if (chunkChars < 2) {
+            throw new IllegalArgumentException("chunkChars: " + chunkChars + " (expected: >= 2, to hold a surrogate pair)");
+        }
         this.chunkChars = chunkChars;
     }
 
