@@ -29,4 +29,13 @@ public interface ExecOwner {
      * never throws; drops the message when the connection is closed.
      */
     void notify(String method, Object params);
+
+    /**
+     * Like {@link #notify}, but the message may wait in the transport's buffer for more; {@link #flush()} sends it.
+     * Used for output lines, so that a burst of lines leaves in one socket write.
+     */
+    void notifyBatched(String method, Object params);
+
+    /** Sends every batched message now. */
+    void flush();
 }

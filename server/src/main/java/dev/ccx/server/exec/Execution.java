@@ -309,8 +309,8 @@ public final class Execution {
             lock.lock();
             try {
                 chunker.line(bytes, off, len, endsLine, (data, truncated, index, total) ->
-                        emit(Methods.PROCESS_OUTPUT, new ProcessOutput(type, data, truncated, index, total, id,
-                                ++seq)));
+                        owner.notifyBatched(Methods.PROCESS_OUTPUT, new ProcessOutput(type, data, truncated, index,
+                                total, id, ++seq)));
                 if (endsLine) {
                     if (isStdout) {
                         stdoutLines++;
@@ -323,7 +323,7 @@ public final class Execution {
             }
         });
         return new OutputPump("exec-" + id + "-" + type, in, splitter, () -> lastOutputNanos = System.nanoTime(),
-                e -> fail("reading " + type + " failed: " + e.getMessage()));
+                owner::flush, e -> fail("reading " + type + " failed: " + e.getMessage()));
     }
 
     private void fail(String message) {

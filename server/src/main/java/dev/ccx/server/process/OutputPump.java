@@ -21,6 +21,7 @@ public final class OutputPump {
     private final InputStream in;
     private final LineSplitter splitter;
     private final Runnable onRead;
+    private final Runnable onDrained;
     private final Consumer<IOException> onError;
     private final CountDownLatch done = new CountDownLatch(1);
     private final Thread thread;
@@ -29,14 +30,17 @@ public final class OutputPump {
      * @param name     thread name, e.g. {@code exec-ID-stdout}
      * @param in       the pipe
      * @param splitter where the bytes go
-     * @param onRead   called after every read that returned data (used for the idle clock)
-     * @param onError  called once if reading fails; the pump then ends as if at end of file
+     * @param onRead    called after every read that returned data (used for the idle clock)
+     * @param onDrained called after the lines of a read have been delivered and no more bytes are waiting in the
+     *                  pipe, and at end of file: the moment to flush whatever was batched
+     * @param onError   called once if reading fails; the pump then ends as if at end of file
      */
-    public OutputPump(String name, InputStream in, LineSplitter splitter, Runnable onRead,
+    public OutputPump(String name, InputStream in, LineSplitter splitter, Runnable onRead, Runnable onDrained,
                       Consumer<IOException> onError) {
         this.in = in;
         this.splitter = splitter;
         this.onRead = onRead;
+        this.onDrained = onDrained;
         this.onError = onError;
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
     }
@@ -59,6 +63,11 @@ public final class OutputPump {
                 if (n > 0) {
                     onRead.run();
                     splitter.feed(buffer, 0, n);
+                    // Flush only when the pipe is empty: during a flood the lines of many reads share one write,
+                    // and a line printed alone is still sent at once.
+                    if (in.available() == 0) {
+                        onDrained.run();
+                    }
                 }
             }
         } catch (IOException e) {
@@ -66,6 +75,7 @@ public final class OutputPump {
         } finally {
             try {
                 splitter.finish();
+                onDrained.run();
             } finally {
                 done.countDown();
             }

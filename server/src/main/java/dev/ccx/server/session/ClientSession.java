@@ -88,7 +88,19 @@ public final class ClientSession implements ExecOwner {
 
     @Override
     public void notify(String method, Object params) {
-        send(new Envelopes.Notification(method, params));
+        send(new Envelopes.Notification(method, params), false);
+    }
+
+    @Override
+    public void notifyBatched(String method, Object params) {
+        send(new Envelopes.Notification(method, params), true);
+    }
+
+    @Override
+    public void flush() {
+        if (open.get()) {
+            connection.flush();
+        }
     }
 
     /** The session's running executions. */
@@ -101,8 +113,12 @@ public final class ClientSession implements ExecOwner {
         return executions.get(executionId);
     }
 
-    /** Serialises {@code message} and sends it, waiting for room in the outbound budget (see class doc). */
+    /** Serialises {@code message} and sends it now, waiting for room in the outbound budget (see class doc). */
     public void send(Object message) {
+        send(message, false);
+    }
+
+    private void send(Object message, boolean batch) {
         if (!open.get()) {
             return;
         }
@@ -119,7 +135,7 @@ public final class ClientSession implements ExecOwner {
             Thread.currentThread().interrupt();
             return;
         }
-        transmit(text, cost);
+        transmit(text, cost, batch);
     }
 
     /** Sends {@code message} only if the outbound budget has room now; used for heartbeats. */
@@ -129,12 +145,12 @@ public final class ClientSession implements ExecOwner {
         if (!open.get() || !credits.tryAcquire(cost)) {
             return false;
         }
-        transmit(text, cost);
+        transmit(text, cost, false);
         return true;
     }
 
-    private void transmit(String text, int cost) {
-        connection.sendText(text, () -> credits.release(cost), failure -> {
+    private void transmit(String text, int cost, boolean batch) {
+        connection.sendText(text, batch, () -> credits.release(cost), failure -> {
             credits.release(cost);
             LOG.debug("session {}: send failed: {}", id, failure.toString());
         });

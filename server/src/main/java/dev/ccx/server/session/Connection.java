@@ -8,10 +8,16 @@ public interface Connection {
     /**
      * Queues a text frame without blocking. Frames leave in the order of the calls.
      *
+     * @param batch    {@code true} to let the frame wait in the transport's buffer for more frames (one socket write
+     *                 for many lines) until the buffer fills or {@link #flush()} is called; {@code false} to write
+     *                 it, and anything batched before it, now
      * @param onSent   called once the frame was written
      * @param onFailed called if it could not be
      */
-    void sendText(String text, Runnable onSent, Consumer<Throwable> onFailed);
+    void sendText(String text, boolean batch, Runnable onSent, Consumer<Throwable> onFailed);
+
+    /** Writes whatever batched frames are waiting. */
+    void flush();
 
     /** Sends a WebSocket-level ping frame; compliant clients answer it on their own. */
     void sendPing();

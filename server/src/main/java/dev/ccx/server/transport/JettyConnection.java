@@ -6,19 +6,34 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
-/** A Jetty WebSocket session seen as a {@link Connection}. Jetty queues frames in call order and is thread-safe. */
+/**
+ * A Jetty WebSocket session seen as a {@link Connection}. Jetty queues frames in call order and is thread-safe.
+ * Frames go through Jetty's core session, because only it offers batching: output lines are aggregated into one
+ * buffer and written with one system call, instead of one write per line.
+ */
 final class JettyConnection implements Connection {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private final Session session;
+    private final CoreSession core;
 
     JettyConnection(Session session) {
         this.session = session;
+        this.core = ((WebSocketSession) session).getCoreSession();
     }
 
     @Override
-    public void sendText(String text, Runnable onSent, Consumer<Throwable> onFailed) {
-        session.sendText(text, Callback.from(onSent, onFailed));
+    public void sendText(String text, boolean batch, Runnable onSent, Consumer<Throwable> onFailed) {
+        core.sendFrame(new Frame(OpCode.TEXT, text), org.eclipse.jetty.util.Callback.from(onSent, onFailed), batch);
+    }
+
+    @Override
+    public void flush() {
+        core.flush(org.eclipse.jetty.util.Callback.NOOP);
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class TestClient implements AutoCloseable {
     private static final long DEFAULT_WAIT_MS = 20_000;
     private final WebSocket ws;
-    private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+    private final LinkedBlockingDeque<JsonNode> inbox = new LinkedBlockingDeque<>();
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile String closeReason;
@@ -116,13 +116,15 @@ public final class TestClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         } finally {
-            // Put skipped messages back in front, in order.
-            if (!skipped.isEmpty()) {
-                List<JsonNode> rest = new ArrayList<>();
-                inbox.drainTo(rest);
-                inbox.addAll(skipped);
-                inbox.addAll(rest);
-            }
+            requeueFirst(skipped);
+        }
+    }
+
+    /** Puts messages that were looked at but not wanted back in front of the queue, in order. */
+    private void requeueFirst(List<JsonNode> skipped) {
+        // addFirst in reverse keeps their order, and messages arriving meanwhile stay behind them.
+        for (int i = skipped.size() - 1; i >= 0; i--) {
+            inbox.addFirst(skipped.get(i));
         }
     }
 
@@ -139,20 +141,22 @@ public final class TestClient implements AutoCloseable {
 
     /**
      * Feeds every notification about {@code executionId} to {@code each}, in order, until its
-     * {@code process.completed}, which is returned. Other messages are dropped.
+     * {@code process.completed}, which is returned. Other messages stay queued, in order.
      */
     public JsonNode drain(String executionId, long waitMillis, Consumer<JsonNode> each) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        List<JsonNode> skipped = new ArrayList<>();
         try {
             while (true) {
                 long left = deadline - System.nanoTime();
                 JsonNode m = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
                 if (m == null) {
                     throw new AssertionError("execution " + executionId + " did not complete within " + waitMillis
-                            + " ms");
+                            + " ms" + (closed.isDone() ? "; connection closed " + closed.join()[0] : ""));
                 }
                 JsonNode params = m.get("params");
                 if (params == null || !executionId.equals(text(params, "execution_id"))) {
+                    skipped.add(m);
                     continue;
                 }
                 each.accept(m);
@@ -163,6 +167,8 @@ public final class TestClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        } finally {
+            requeueFirst(skipped);
         }
     }
 
