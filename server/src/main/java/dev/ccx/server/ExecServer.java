@@ -36,7 +36,7 @@ public final class ExecServer implements AutoCloseable {
                 Path.of("").toAbsolutePath());
         this.executions = new ExecutionService(policy, new GroupLedger(config.stateDir()), config.maxProcesses(),
                 config.killGrace(), config.maxLineBytes());
-        this.hub = new SessionHub(new SessionSettings(config.maxProcessesPerSession(), config.outboundChars(),
+        this.hub = new SessionHub(new SessionSettings(config.maxProcessesPerSession(), config.outboundBytes(),
                 config.sendTimeout()), config.maxSessions(), config.pingInterval());
         RpcDispatcher dispatcher = new RpcDispatcher(executions, VERSION, new Connected.Limits(
                 config.maxProcessesPerSession(), config.maxProcesses(), config.maxMessageBytes(),

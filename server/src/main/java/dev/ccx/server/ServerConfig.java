@@ -27,13 +27,13 @@ import java.util.Set;
  * @param killGrace              SIGTERM-to-SIGKILL grace period
  * @param pingInterval           heartbeat period
  * @param sendTimeout            how long output may wait for a client that reads nothing before it is disconnected
- * @param outboundChars          characters queued per connection before output waits for the client
+ * @param outboundBytes          bytes queued per connection before output waits for the client
  * @param stateDir               where running process groups are recorded
  */
 public record ServerConfig(String host, int port, String token, Set<String> allowedOrigins, int maxSessions,
                            int maxProcesses, int maxProcessesPerSession, long maxMessageBytes, int maxLineBytes,
                            String shell, Set<String> allowedCommands, Duration killGrace, Duration pingInterval,
-                           Duration sendTimeout, int outboundChars, Path stateDir) {
+                           Duration sendTimeout, int outboundBytes, Path stateDir) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8003;
@@ -45,7 +45,7 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
     public static final double DEFAULT_KILL_GRACE_SECONDS = 2.0;
     public static final double DEFAULT_PING_INTERVAL_SECONDS = 30.0;
     public static final double DEFAULT_SEND_TIMEOUT_SECONDS = 60.0;
-    public static final int DEFAULT_OUTBOUND_CHARS = 16 * 1024 * 1024;
+    public static final int DEFAULT_OUTBOUND_BYTES = 16 * 1024 * 1024;
 
     /** A builder holding every default. */
     public static Builder builder() {
@@ -68,7 +68,7 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
         private Duration killGrace = seconds(DEFAULT_KILL_GRACE_SECONDS);
         private Duration pingInterval = seconds(DEFAULT_PING_INTERVAL_SECONDS);
         private Duration sendTimeout = seconds(DEFAULT_SEND_TIMEOUT_SECONDS);
-        private int outboundChars = DEFAULT_OUTBOUND_CHARS;
+        private int outboundBytes = DEFAULT_OUTBOUND_BYTES;
         private Path stateDir = defaultStateDir(System.getenv());
 
         private Builder() {
@@ -120,7 +120,7 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
         public Builder killGrace(Duration v) { killGrace = v; return this; }
         public Builder pingInterval(Duration v) { pingInterval = v; return this; }
         public Builder sendTimeout(Duration v) { sendTimeout = v; return this; }
-        public Builder outboundChars(int v) { outboundChars = v; return this; }
+        public Builder outboundBytes(int v) { outboundBytes = v; return this; }
         public Builder stateDir(Path v) { stateDir = v; return this; }
 
         /** Validates and builds. */
@@ -134,14 +134,14 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
             require(!killGrace.isNegative(), "kill_grace", killGrace, ">= 0");
             require(pingInterval.toMillis() >= 100, "ping_interval", pingInterval, ">= 0.1s");
             require(sendTimeout.toMillis() >= 100, "send_timeout", sendTimeout, ">= 0.1s");
-            require(outboundChars >= 65_536 * 8, "outbound_chars", outboundChars, ">= 524288");
+            require(outboundBytes >= 65_536 * 8, "outbound_bytes", outboundBytes, ">= 524288");
             if (token == null && !isLoopback(host)) {
                 throw new IllegalArgumentException("Binding to " + host + " exposes command execution beyond this "
                         + "machine; set a token with --token or CCX_TOKEN (or bind to 127.0.0.1)");
             }
             return new ServerConfig(host, port, token, allowedOrigins, maxSessions, maxProcesses,
                     maxProcessesPerSession, maxMessageBytes, maxLineBytes, shell, allowedCommands, killGrace,
-                    pingInterval, sendTimeout, outboundChars, stateDir);
+                    pingInterval, sendTimeout, outboundBytes, stateDir);
         }
     }
 

@@ -72,7 +72,7 @@ class ServerConfigTest {
         refused(b -> b.killGrace(Duration.ofSeconds(-1)), "kill_grace");
         refused(b -> b.pingInterval(Duration.ZERO), "ping_interval");
         refused(b -> b.sendTimeout(Duration.ofMillis(1)), "send_timeout");
-        refused(b -> b.outboundChars(1024), "outbound_chars");
+        refused(b -> b.outboundBytes(1024), "outbound_bytes");
     }
 
     @Test

@@ -36,6 +36,9 @@ public interface ExecOwner {
      */
     void notifyBatched(String method, Object params);
 
+    /** Like {@link #notifyBatched}, for a notification already serialised to JSON (UTF-8). */
+    void sendBatched(byte[] json);
+
     /** Sends every batched message now. */
     void flush();
 }

@@ -308,9 +308,16 @@ public final class Execution {
         LineSplitter splitter = new LineSplitter(sup.maxLineBytes(), (bytes, off, len, endsLine) -> {
             lock.lock();
             try {
-                chunker.line(bytes, off, len, endsLine, (data, truncated, index, total) ->
-                        owner.notifyBatched(Methods.PROCESS_OUTPUT, new ProcessOutput(type, data, truncated, index,
-                                total, id, ++seq)));
+                byte[] fast = endsLine && !chunker.inLongLine()
+                        ? OutputJson.asciiLine(type, bytes, off, len, id, seq + 1) : null;
+                if (fast != null) {
+                    seq++;
+                    owner.sendBatched(fast);
+                } else {
+                    chunker.line(bytes, off, len, endsLine, (data, truncated, index, total) ->
+                            owner.notifyBatched(Methods.PROCESS_OUTPUT, new ProcessOutput(type, data, truncated,
+                                    index, total, id, ++seq)));
+                }
                 if (endsLine) {
                     if (isStdout) {
                         stdoutLines++;

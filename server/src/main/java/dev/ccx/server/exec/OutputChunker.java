@@ -58,6 +58,11 @@ final class OutputChunker {
         }
     }
 
+    /** Whether the previous call delivered a piece of a line that is still going on. */
+    boolean inLongLine() {
+        return inLongLine;
+    }
+
     private int chunkCount(String text) {
         int count = 0;
         for (int start = 0; start < text.length(); start = chunkEnd(text, start)) {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection: its executions, and the one path by which messages leave for it.
  *
- * <p>Outbound flow control: at most {@code outboundChars} characters may be queued in the transport and not yet
+ * <p>Outbound flow control: at most {@code outboundBytes} bytes may be queued in the transport and not yet
  * written. A sender that finds the budget spent waits (that is how a slow client slows a fast process down, the
  * same natural backpressure websocketd uses); if no room appears within {@code sendTimeout} the client is taken
  * as stuck, the connection is closed and its executions end with reason {@code disconnect}. Memory per session is
@@ -33,7 +33,7 @@ public final class ClientSession implements ExecOwner {
     private final Connection connection;
     private final int slots;
     private final Semaphore slotsFree;
-    private final int outboundChars;
+    private final int outboundBytes;
     private final Semaphore credits;
     private final long sendTimeoutNanos;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
@@ -46,8 +46,8 @@ public final class ClientSession implements ExecOwner {
         this.connection = connection;
         this.slots = settings.maxProcessesPerSession();
         this.slotsFree = new Semaphore(slots);
-        this.outboundChars = settings.outboundChars();
-        this.credits = new Semaphore(outboundChars);
+        this.outboundBytes = settings.outboundBytes();
+        this.credits = new Semaphore(outboundBytes);
         this.sendTimeoutNanos = settings.sendTimeout().toNanos();
     }
 
@@ -97,6 +97,11 @@ public final class ClientSession implements ExecOwner {
     }
 
     @Override
+    public void sendBatched(byte[] json) {
+        sendUtf8(json, true);
+    }
+
+    @Override
     public void flush() {
         if (open.get()) {
             connection.flush();
@@ -119,11 +124,16 @@ public final class ClientSession implements ExecOwner {
     }
 
     private void send(Object message, boolean batch) {
+        if (open.get()) {
+            sendUtf8(Wire.mapper().writeValueAsBytes(message), batch);
+        }
+    }
+
+    private void sendUtf8(byte[] json, boolean batch) {
         if (!open.get()) {
             return;
         }
-        String text = Wire.mapper().writeValueAsString(message);
-        int cost = Math.min(text.length(), outboundChars);
+        int cost = Math.min(json.length, outboundBytes);
         try {
             if (!credits.tryAcquire(cost, sendTimeoutNanos, TimeUnit.NANOSECONDS)) {
                 LOG.warn("session {}: client read nothing for {}s; closing", id,
@@ -135,22 +145,22 @@ public final class ClientSession implements ExecOwner {
             Thread.currentThread().interrupt();
             return;
         }
-        transmit(text, cost, batch);
+        transmit(json, cost, batch);
     }
 
     /** Sends {@code message} only if the outbound budget has room now; used for heartbeats. */
     boolean trySend(Object message) {
-        String text = Wire.mapper().writeValueAsString(message);
-        int cost = Math.min(text.length(), outboundChars);
+        byte[] json = Wire.mapper().writeValueAsBytes(message);
+        int cost = Math.min(json.length, outboundBytes);
         if (!open.get() || !credits.tryAcquire(cost)) {
             return false;
         }
-        transmit(text, cost, false);
+        transmit(json, cost, false);
         return true;
     }
 
-    private void transmit(String text, int cost, boolean batch) {
-        connection.sendText(text, batch, () -> credits.release(cost), failure -> {
+    private void transmit(byte[] json, int cost, boolean batch) {
+        connection.sendText(json, batch, () -> credits.release(cost), failure -> {
             credits.release(cost);
             LOG.debug("session {}: send failed: {}", id, failure.toString());
         });
@@ -191,7 +201,7 @@ public final class ClientSession implements ExecOwner {
         if (open.compareAndSet(true, false)) {
             executions.values().forEach(e -> e.end(EndReason.DISCONNECT));
             // Wake any pump blocked on the outbound budget: nothing will be written any more.
-            credits.release(outboundChars);
+            credits.release(outboundBytes);
         }
     }
 

@@ -8,13 +8,14 @@ public interface Connection {
     /**
      * Queues a text frame without blocking. Frames leave in the order of the calls.
      *
+     * @param utf8     the message, UTF-8 encoded; the array must not be changed afterwards
      * @param batch    {@code true} to let the frame wait in the transport's buffer for more frames (one socket write
      *                 for many lines) until the buffer fills or {@link #flush()} is called; {@code false} to write
      *                 it, and anything batched before it, now
      * @param onSent   called once the frame was written
      * @param onFailed called if it could not be
      */
-    void sendText(String text, boolean batch, Runnable onSent, Consumer<Throwable> onFailed);
+    void sendText(byte[] utf8, boolean batch, Runnable onSent, Consumer<Throwable> onFailed);
 
     /** Writes whatever batched frames are waiting. */
     void flush();

@@ -7,8 +7,8 @@ import java.time.Duration;
  * Per-session settings.
  *
  * @param maxProcessesPerSession executions one connection may run at once
- * @param outboundChars          characters that may wait in the transport before senders must wait
+ * @param outboundBytes          bytes that may wait in the transport before senders must wait
  * @param sendTimeout            how long a sender waits for room before the client is taken as stuck
  */
-public record SessionSettings(int maxProcessesPerSession, int outboundChars, Duration sendTimeout) {
+public record SessionSettings(int maxProcessesPerSession, int outboundBytes, Duration sendTimeout) {
 }

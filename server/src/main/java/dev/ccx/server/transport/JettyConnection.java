@@ -27,8 +27,9 @@ final class JettyConnection implements Connection {
     }
 
     @Override
-    public void sendText(String text, boolean batch, Runnable onSent, Consumer<Throwable> onFailed) {
-        core.sendFrame(new Frame(OpCode.TEXT, text), org.eclipse.jetty.util.Callback.from(onSent, onFailed), batch);
+    public void sendText(byte[] utf8, boolean batch, Runnable onSent, Consumer<Throwable> onFailed) {
+        core.sendFrame(new Frame(OpCode.TEXT, ByteBuffer.wrap(utf8)), org.eclipse.jetty.util.Callback.from(onSent,
+                onFailed), batch);
     }
 
     @Override
