@@ -21,6 +21,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  */
 public final class WsTransport implements AutoCloseable {
     private static final Duration MIN_IDLE = Duration.ofSeconds(30);
+    private static final int OUTPUT_BUFFER_BYTES = 64 * 1024;
     private final Server server;
     private final ServerConnector connector;
 
@@ -46,6 +47,8 @@ public final class WsTransport implements AutoCloseable {
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
             container.setMaxTextMessageSize(settings.maxMessageBytes());
             container.setMaxBinaryMessageSize(settings.maxMessageBytes());
+            // Batched output lines are aggregated in this buffer: bigger means fewer socket writes in a flood.
+            container.setOutputBufferSize(OUTPUT_BUFFER_BYTES);
             // Liveness is the heartbeat's job (it pings every interval); this only catches a wedged socket.
             Duration idle = settings.pingInterval().multipliedBy(3);
             container.setIdleTimeout(idle.compareTo(MIN_IDLE) < 0 ? MIN_IDLE : idle);
