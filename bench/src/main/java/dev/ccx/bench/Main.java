@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.bench;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * The ccx benchmark's load generator. {@code bench/run} starts the servers and calls one subcommand per scenario;
+ * each appends {@code key=value} lines to {@code --out}, and {@code report} turns the file into tables. A scenario
+ * that fails records {@code KEY.error} and exits 1; the run goes on with the next one.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        if (argv.length == 0) {
+            usage();
+            System.exit(2);
+        }
+        Args a = new Args(argv, 1);
+        Results r = a.results();
+        String key = a.str("key", argv[0]);
+        try {
+            switch (argv[0]) {
+                case "echo-one" -> Echo.ccxOneConnection(a.uri("url"), a.str("params"), a.integer("warmup", 200),
+                        a.integer("count", 1000), r, key);
+                case "echo-new" -> Echo.ccxNewConnection(a.uri("url"), a.str("params"), a.integer("warmup", 200),
+                        a.integer("count", 1000), r, key);
+                case "echo-wsd" -> Echo.websocketdNewConnection(a.uri("url"), a.integer("warmup", 200),
+                        a.integer("count", 1000), r, key);
+                case "lines" -> Lines.ccx(a.uri("url"), a.str("gen"), a.integer("lines", 1_000_000),
+                        a.integer("warmup", 1), a.integer("runs", 3), r, key);
+                case "lines-wsd" -> Lines.websocketd(a.uri("url"), a.integer("lines", 1_000_000),
+                        a.integer("warmup", 1), a.integer("runs", 3), r, key);
+                case "pipe" -> Pipe.run(a.str("gen"), a.integer("lines", 1_000_000), a.integer("runs", 3), r);
+                case "floors" -> Floors.run(a.integer("warmup", 50), a.integer("count", 300),
+                        a.integer("burst", 1000), r);
+                case "client" -> ClientCeiling.run(a.integer("lines", 1_000_000), a.integer("warmup", 1),
+                        a.integer("runs", 3), r);
+                case "concurrent" -> Concurrent.ccx(a.uri("url"), a.integer("conns", 1000), a.str("params"),
+                        a.pid("pid"), Boolean.parseBoolean(a.str("preconnect", "true")), r, key);
+                case "concurrent-wsd" -> Concurrent.websocketd(a.uri("url"), a.integer("conns", 1000), a.pid("pid"),
+                        r, key);
+                case "report" -> System.out.print(Report.render(Path.of(a.str("in"))));
+                case "jfr-top" -> JfrTop.run(Path.of(a.str("file")), a.integer("top", 25),
+                        a.str("thread", null) == null ? null : Pattern.compile(a.str("thread")));
+                case "free-port" -> {
+                    try (ServerSocket s = new ServerSocket(0)) {
+                        System.out.println(s.getLocalPort());
+                    }
+                }
+                default -> {
+                    usage();
+                    System.exit(2);
+                }
+            }
+        } catch (Exception e) {
+            System.err.println(key + " FAILED: " + e);
+            e.printStackTrace();
+            r.put(key + ".error", e.toString());
+            System.exit(1);
+        }
+    }
+
+    private static void usage() {
+        System.err.println("""
+                usage: java -jar ccx-bench.jar SCENARIO --name value ...
+                  echo-one   --url WS --params JSON [--warmup 200 --count 1000] --key K --out FILE
+                  echo-new   --url WS --params JSON [--warmup 200 --count 1000] --key K --out FILE
+                  echo-wsd   --url WS [--warmup 200 --count 1000] --key K --out FILE
+                  lines      --url WS --gen PATH [--lines 1000000 --warmup 1 --runs 3] --key K --out FILE
+                  lines-wsd  --url WS [--lines 1000000 --warmup 1 --runs 3] --key K --out FILE
+                  pipe       --gen PATH [--lines 1000000 --runs 3] --out FILE
+                  floors     [--warmup 50 --count 300 --burst 1000] --out FILE
+                  client     [--lines 1000000 --warmup 1 --runs 3] --out FILE
+                  concurrent --url WS --params JSON --pid PID [--conns 1000 --preconnect true] --key K --out FILE
+                  concurrent-wsd --url WS --pid PID [--conns 1000] --key K --out FILE
+                  report     --in FILE
+                  jfr-top    --file REC.jfr [--top 25 --thread REGEX]
+                  free-port""");
+    }
+}
