@@ -9,6 +9,12 @@ public final class Methods {
     public static final String CONTROL = "control";
     /** Request: which hooks are configured. Result {@link HookStatus}. */
     public static final String HOOK_STATUS = "hook_status";
+    /** Request: the timeout an execute of a command would get, without running it. Result {@link TaskEstimate}. */
+    public static final String ESTIMATE = "estimate";
+    /** Request: past runs of a command's task key. Result {@code {category, name, runs: [TaskRun]}}. */
+    public static final String HISTORY = "history";
+    /** Request: statistics per task key. Result {@code {store, degraded, tasks: [TaskStats]}}. */
+    public static final String STATS = "stats";
     /** Client answer to the server's {@link #PING}; never answered itself. */
     public static final String PONG = "pong";
 

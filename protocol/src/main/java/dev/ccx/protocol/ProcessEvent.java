@@ -14,7 +14,19 @@ package dev.ccx.protocol;
  * @param seq         per-execution sequence number, 1 for {@code process.started}, +1 for every later notification
  * @param timeout     the wall-clock deadline in force, seconds, or {@code null} for none ({@code process.started})
  * @param idleTimeout the idle timeout in force, seconds, or {@code null} for none ({@code process.started})
+ * @param timeoutSource    where {@code timeout} came from: {@code explicit}, {@code history}, {@code similar},
+ *                         {@code default}, or {@code none} ({@code process.started} only)
+ * @param expectedDuration the typical duration of this kind of task in seconds, when history knows it, so a client
+ *                         can show an ETA ({@code process.started} only)
+ * @param taskKey          the task key, {@code category:name}, under which this run is recorded
+ *                         ({@code process.started} only)
  */
 public record ProcessEvent(String status, long pid, long pgid, Integer exitCode, String error, String executionId,
-                           long seq, Double timeout, Double idleTimeout) {
+                           long seq, Double timeout, Double idleTimeout, String timeoutSource,
+                           Double expectedDuration, String taskKey) {
+
+    /** The params of {@code process.paused}, {@code process.resumed} and {@code process.canceled}. */
+    public static ProcessEvent control(String status, long pid, String executionId, long seq) {
+        return new ProcessEvent(status, pid, pid, null, null, executionId, seq, null, null, null, null, null);
+    }
 }

@@ -83,6 +83,27 @@ public final class ServeCommand implements Callable<Integer> {
             + "a crash ends them (env CCX_STATE_DIR; default $XDG_STATE_HOME/ccx or ~/.local/state/ccx).")
     Path stateDir;
 
+    @Option(names = "--redis", description = "Keep timing history in Redis at " + ServerConfig.DEFAULT_REDIS_URL
+            + " (or --redis-url); without it, or while Redis fails, the embedded store in --state-dir is used.")
+    boolean redis;
+
+    @Option(names = "--redis-url", description = "Keep timing history in this Redis, redis://HOST:PORT[/DB] "
+            + "(env REDIS_URL).")
+    String redisUrl;
+
+    @Option(names = "--redis-timeout", description = "Milliseconds any Redis call may take before the embedded store"
+            + " answers instead (env CCX_REDIS_TIMEOUT_MS; default " + ServerConfig.DEFAULT_REDIS_TIMEOUT_MS + ").")
+    Long redisTimeoutMs;
+
+    @Option(names = "--redis-prefix", description = "Key prefix of the timing history (env CCX_REDIS_PREFIX; "
+            + "default " + ServerConfig.DEFAULT_REDIS_PREFIX + ", the original's).")
+    String redisPrefix;
+
+    @Option(names = "--predict-timeouts", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Give an execute without timeout a deadline predicted from history (env "
+                    + "CCX_PREDICT_TIMEOUTS; default true). --no-predict-timeouts runs such commands unbounded.")
+    boolean predictTimeouts;
+
     @Option(names = "--log-level", description = "TRACE, DEBUG, INFO, WARN or ERROR (env LOG_LEVEL; default INFO).")
     String logLevel;
 
@@ -135,6 +156,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (pingInterval != null) b.pingInterval(ServerConfig.seconds(pingInterval));
         if (sendTimeout != null) b.sendTimeout(ServerConfig.seconds(sendTimeout));
         if (stateDir != null) b.stateDir(stateDir);
+        if (redis) b.redisUrl(ServerConfig.DEFAULT_REDIS_URL);
+        if (redisUrl != null) b.redisUrl(redisUrl);
+        if (redisTimeoutMs != null) b.redisTimeout(java.time.Duration.ofMillis(redisTimeoutMs));
+        if (redisPrefix != null) b.redisPrefix(redisPrefix);
+        if (!predictTimeouts) b.predictTimeouts(false);
         return b;
     }
 

@@ -28,12 +28,17 @@ import java.util.Set;
  * @param pingInterval           heartbeat period
  * @param sendTimeout            how long output may wait for a client that reads nothing before it is disconnected
  * @param outboundBytes          bytes queued per connection before output waits for the client
- * @param stateDir               where running process groups are recorded
+ * @param stateDir               where running process groups (and the embedded timing history) are kept
+ * @param redisUrl               Redis for timing history, or {@code null} for the embedded store only
+ * @param redisTimeout           the most any Redis call may take before the embedded store answers instead
+ * @param redisPrefix            key prefix of the timing history in Redis
+ * @param predictTimeouts        whether an execute without timeout gets one predicted from history
  */
 public record ServerConfig(String host, int port, String token, Set<String> allowedOrigins, int maxSessions,
                            int maxProcesses, int maxProcessesPerSession, long maxMessageBytes, int maxLineBytes,
                            String shell, Set<String> allowedCommands, Duration killGrace, Duration pingInterval,
-                           Duration sendTimeout, int outboundBytes, Path stateDir) {
+                           Duration sendTimeout, int outboundBytes, Path stateDir, String redisUrl,
+                           Duration redisTimeout, String redisPrefix, boolean predictTimeouts) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8003;
@@ -46,6 +51,9 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
     public static final double DEFAULT_PING_INTERVAL_SECONDS = 30.0;
     public static final double DEFAULT_SEND_TIMEOUT_SECONDS = 60.0;
     public static final int DEFAULT_OUTBOUND_BYTES = 16 * 1024 * 1024;
+    public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+    public static final long DEFAULT_REDIS_TIMEOUT_MS = 250;
+    public static final String DEFAULT_REDIS_PREFIX = "cc_executor:times";
 
     /** A builder holding every default. */
     public static Builder builder() {
@@ -70,6 +78,10 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
         private Duration sendTimeout = seconds(DEFAULT_SEND_TIMEOUT_SECONDS);
         private int outboundBytes = DEFAULT_OUTBOUND_BYTES;
         private Path stateDir = defaultStateDir(System.getenv());
+        private String redisUrl;
+        private Duration redisTimeout = Duration.ofMillis(DEFAULT_REDIS_TIMEOUT_MS);
+        private String redisPrefix = DEFAULT_REDIS_PREFIX;
+        private boolean predictTimeouts = true;
 
         private Builder() {
         }
@@ -78,7 +90,8 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
          * Applies the environment variables ccx reads (the original's names where it had one): CCX_HOST,
          * CCX_PORT (or DEFAULT_PORT), CCX_TOKEN, CCX_ALLOWED_ORIGINS, MAX_SESSIONS, CCX_MAX_PROCESSES,
          * CCX_MAX_PROCESSES_PER_SESSION, WS_MAX_SIZE, MAX_BUFFER_SIZE, CC_EXECUTOR_SHELL, ALLOWED_COMMANDS,
-         * CCX_KILL_GRACE, WEBSOCKET_HEARTBEAT_INTERVAL, CCX_STATE_DIR.
+         * CCX_KILL_GRACE, WEBSOCKET_HEARTBEAT_INTERVAL, CCX_STATE_DIR, REDIS_URL, CCX_REDIS_TIMEOUT_MS,
+         * CCX_REDIS_PREFIX, CCX_PREDICT_TIMEOUTS.
          */
         public Builder environment(Map<String, String> env) {
             host = env.getOrDefault("CCX_HOST", host);
@@ -103,6 +116,14 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
                 pingInterval = seconds(doubleOf(env, "WEBSOCKET_HEARTBEAT_INTERVAL"));
             }
             stateDir = defaultStateDir(env);
+            redisUrl = blankToNull(env.getOrDefault("REDIS_URL", redisUrl));
+            if (env.containsKey("CCX_REDIS_TIMEOUT_MS")) {
+                redisTimeout = Duration.ofMillis(intOf(env, "CCX_REDIS_TIMEOUT_MS", 0));
+            }
+            redisPrefix = env.getOrDefault("CCX_REDIS_PREFIX", redisPrefix);
+            if (env.containsKey("CCX_PREDICT_TIMEOUTS")) {
+                predictTimeouts = Boolean.parseBoolean(env.get("CCX_PREDICT_TIMEOUTS").strip());
+            }
             return this;
         }
 
@@ -122,6 +143,10 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
         public Builder sendTimeout(Duration v) { sendTimeout = v; return this; }
         public Builder outboundBytes(int v) { outboundBytes = v; return this; }
         public Builder stateDir(Path v) { stateDir = v; return this; }
+        public Builder redisUrl(String v) { redisUrl = blankToNull(v); return this; }
+        public Builder redisTimeout(Duration v) { redisTimeout = v; return this; }
+        public Builder redisPrefix(String v) { redisPrefix = v; return this; }
+        public Builder predictTimeouts(boolean v) { predictTimeouts = v; return this; }
 
         /** Validates and builds. */
         public ServerConfig build() {
@@ -135,13 +160,18 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
             require(pingInterval.toMillis() >= 100, "ping_interval", pingInterval, ">= 0.1s");
             require(sendTimeout.toMillis() >= 100, "send_timeout", sendTimeout, ">= 0.1s");
             require(outboundBytes >= 65_536 * 8, "outbound_bytes", outboundBytes, ">= 524288");
+            require(redisTimeout.toMillis() >= 10, "redis_timeout", redisTimeout, ">= 10 ms");
+            require(redisUrl == null || redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"),
+                    "redis_url", redisUrl, "redis://HOST:PORT[/DB]");
+            require(!redisPrefix.isBlank(), "redis_prefix", redisPrefix, "not blank");
             if (token == null && !isLoopback(host)) {
                 throw new IllegalArgumentException("Binding to " + host + " exposes command execution beyond this "
                         + "machine; set a token with --token or CCX_TOKEN (or bind to 127.0.0.1)");
             }
             return new ServerConfig(host, port, token, allowedOrigins, maxSessions, maxProcesses,
                     maxProcessesPerSession, maxMessageBytes, maxLineBytes, shell, allowedCommands, killGrace,
-                    pingInterval, sendTimeout, outboundBytes, stateDir);
+                    pingInterval, sendTimeout, outboundBytes, stateDir, redisUrl, redisTimeout, redisPrefix,
+                    predictTimeouts);
         }
     }
 

@@ -91,6 +91,11 @@ public final class Execution {
         return group;
     }
 
+    /** What was launched, with its timing. */
+    public LaunchPlan plan() {
+        return plan;
+    }
+
     /** Completes with the {@code process.completed} params once they have been sent. */
     public CompletableFuture<ProcessCompleted> completion() {
         return completion;
@@ -101,7 +106,8 @@ public final class Execution {
         lock.lock();
         try {
             emit(Methods.PROCESS_STARTED, new ProcessEvent("started", pid(), pid(), null, null, id, ++seq,
-                    seconds(plan.timeout()), seconds(plan.idleTimeout())));
+                    seconds(plan.timeout()), seconds(plan.idleTimeout()), plan.timeoutSource(),
+                    plan.expectedSeconds(), plan.taskKey() == null ? null : plan.taskKey().toString()));
             if (plan.timeout() > 0) {
                 deadlineTimer = sup.timer().schedule(() -> end(EndReason.TIMEOUT), plan.timeout(),
                         TimeUnit.NANOSECONDS);
@@ -178,7 +184,7 @@ public final class Execution {
 
     private void announce(String status, String method, Consumer<ControlResult> acknowledge) {
         acknowledge.accept(new ControlResult(status, id));
-        emit(method, new ProcessEvent(status, pid(), pid(), null, null, id, ++seq, null, null));
+        emit(method, ProcessEvent.control(status, pid(), id, ++seq));
     }
 
     /** SIGTERM (and SIGCONT) to the group now, SIGKILL after the grace period if anything is left. Idempotent. */

@@ -9,6 +9,8 @@ import dev.ccx.server.process.GroupLedger;
 import dev.ccx.server.process.ProcessGroup;
 import dev.ccx.server.process.Signal;
 import dev.ccx.server.process.Spawner;
+import dev.ccx.server.timing.TaskKey;
+import dev.ccx.server.timing.TimingService;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -35,6 +37,8 @@ public final class ExecutionService implements AutoCloseable {
     private static final SecureRandom IDS = new SecureRandom();
 
     private final CommandPolicy policy;
+    private final TimingService timing;
+    private final boolean predictTimeouts;
     private final Spawner spawner;
     private final GroupLedger ledger;
     private final Supervision sup;
@@ -45,15 +49,19 @@ public final class ExecutionService implements AutoCloseable {
     private volatile boolean closing;
 
     /**
-     * @param policy       what may run and how
+     * @param policy          what may run and how
+     * @param timing          task keys, predicted timeouts, run history
+     * @param predictTimeouts whether an execute without timeout gets one from history (else it runs unbounded)
      * @param ledger       the on-disk record of running groups
      * @param maxProcesses executions the whole server runs at once
      * @param grace        SIGTERM-to-SIGKILL grace period
      * @param maxLineBytes longest output line delivered whole
      */
-    public ExecutionService(CommandPolicy policy, GroupLedger ledger, int maxProcesses, Duration grace,
-                            int maxLineBytes) {
+    public ExecutionService(CommandPolicy policy, TimingService timing, boolean predictTimeouts, GroupLedger ledger,
+                            int maxProcesses, Duration grace, int maxLineBytes) {
         this.policy = policy;
+        this.timing = timing;
+        this.predictTimeouts = predictTimeouts;
         this.spawner = Spawner.locate();
         this.ledger = ledger;
         this.maxProcesses = maxProcesses;
@@ -89,7 +97,7 @@ public final class ExecutionService implements AutoCloseable {
      * @throws ExecException for every reason the command cannot run
      */
     public void execute(ExecOwner owner, ExecuteParams params, Consumer<ExecuteResult> reply) {
-        LaunchPlan plan = policy.plan(params);
+        LaunchPlan plan = withTiming(policy.plan(params), params);
         if (closing) {
             throw new ExecException(ErrorCode.SHUTTING_DOWN, "The server is shutting down");
         }
@@ -121,6 +129,12 @@ public final class ExecutionService implements AutoCloseable {
         }
     }
 
+    private LaunchPlan withTiming(LaunchPlan plan, ExecuteParams params) {
+        TaskKey key = timing.classify(params.command(), params.argv());
+        return params.timeout() == null && predictTimeouts ? plan.predicted(timing.estimate(key))
+                : plan.classified(key);
+    }
+
     private Execution spawn(ExecOwner owner, LaunchPlan plan) {
         Process process;
         try {
@@ -131,6 +145,8 @@ public final class ExecutionService implements AutoCloseable {
         }
         String id = HexFormat.of().formatHex(randomBytes());
         Execution execution = new Execution(id, owner, plan, process, sup, this::release);
+        execution.completion().thenAccept(done -> timing.record(timing.runRecord(plan.taskKey(),
+                done.executionTime(), done.exitCode(), done.reason(), plan.timeout() > 0 ? plan.timeout() / 1e9 : null)));
         running.put(id, execution);
         owner.register(execution);
         ledger.record(execution.group(), plan.display());

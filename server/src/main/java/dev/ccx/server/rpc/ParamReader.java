@@ -24,6 +24,14 @@ final class ParamReader {
     /** Reads and cross-checks {@code execute} params. */
     static ExecuteParams execute(JsonNode params) {
         ParamReader r = new ParamReader(params);
+        ExecuteParams what = commandOrArgv(params);
+        return new ExecuteParams(what.command(), what.argv(), r.seconds("timeout"), r.seconds("idle_timeout"),
+                r.string("cwd"), r.stringMap("env"));
+    }
+
+    /** Reads the command: exactly one of {@code command} and {@code argv}; the other fields are left null. */
+    static ExecuteParams commandOrArgv(JsonNode params) {
+        ParamReader r = new ParamReader(params);
         String command = r.string("command");
         List<String> argv = r.stringList("argv");
         if (command == null && argv == null) {
@@ -38,8 +46,7 @@ final class ParamReader {
         if (argv != null && (argv.isEmpty() || argv.getFirst().isEmpty())) {
             throw invalid("params.argv must start with a non-empty program name");
         }
-        return new ExecuteParams(command, argv, r.seconds("timeout"), r.seconds("idle_timeout"), r.string("cwd"),
-                r.stringMap("env"));
+        return new ExecuteParams(command, argv, null, null, null, null);
     }
 
     String string(String name) {
@@ -65,6 +72,17 @@ final class ParamReader {
             throw invalid("params." + name + " must be a positive number of seconds, got " + describe(n));
         }
         return n.doubleValue();
+    }
+
+    Integer positiveInt(String name) {
+        JsonNode n = params.get(name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1) {
+            throw invalid("params." + name + " must be a positive whole number, got " + describe(n));
+        }
+        return n.intValue();
     }
 
     List<String> stringList(String name) {

@@ -12,6 +12,7 @@ import dev.ccx.server.exec.ExecException;
 import dev.ccx.server.exec.Execution;
 import dev.ccx.server.exec.ExecutionService;
 import dev.ccx.server.session.ClientSession;
+import dev.ccx.server.timing.TimingService;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 public final class RpcDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(RpcDispatcher.class);
     private static final List<String> CAPABILITIES =
-            List.of("execute", "control", "stream", "argv", "idle_timeout", "multi_execution", "seq");
+            List.of("execute", "control", "stream", "argv", "idle_timeout", "multi_execution", "seq", "estimate",
+                    "history", "stats");
 
     private final ExecutionService executions;
     private final String version;
@@ -41,16 +43,22 @@ public final class RpcDispatcher {
 
     /**
      * @param executions where commands run
+     * @param timing     history and estimates
      * @param version    the server version for {@code connected}
      * @param limits     the limits announced in {@code connected}
      */
-    public RpcDispatcher(ExecutionService executions, String version, Connected.Limits limits) {
+    public RpcDispatcher(ExecutionService executions, TimingService timing, String version,
+                         Connected.Limits limits) {
         this.executions = executions;
         this.version = version;
         this.limits = limits;
+        TimingMethods timingMethods = new TimingMethods(timing);
         this.methods = Map.of(
                 Methods.EXECUTE, this::execute,
                 Methods.CONTROL, this::control,
+                Methods.ESTIMATE, timingMethods::estimate,
+                Methods.HISTORY, timingMethods::history,
+                Methods.STATS, timingMethods::stats,
                 Methods.HOOK_STATUS, call -> call.reply(new HookStatus(false,
                         "ccx runs no hooks; none are configured", List.of())));
     }
