@@ -8,6 +8,14 @@ import dev.ccx.server.process.GroupLedger;
 import dev.ccx.server.rpc.RpcDispatcher;
 import dev.ccx.server.session.SessionHub;
 import dev.ccx.server.session.SessionSettings;
+import dev.ccx.server.timing.EmbeddedTimingStore;
+import dev.ccx.server.timing.Estimator;
+import dev.ccx.server.timing.FallbackTimingStore;
+import dev.ccx.server.timing.LoadProbe;
+import dev.ccx.server.timing.RedisTimingStore;
+import dev.ccx.server.timing.TaskClassifier;
+import dev.ccx.server.timing.TimingService;
+import dev.ccx.server.timing.TimingStore;
 import dev.ccx.server.transport.WsTransport;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -17,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The running server: wires the parts together, starts them, and closes them in order.
  *
  * <p>{@link #close()}: stop accepting connections; end every execution (reason {@code shutdown}) and wait for their
- * {@code process.completed}, at most the kill grace plus 0.8 s; close every connection with 1001; stop Jetty.
+ * {@code process.completed}, at most the kill grace plus 0.5 s; close every connection with 1001; stop Jetty;
+ * let the last run records reach the timing store and close it.
  */
 public final class ExecServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExecServer.class);
@@ -25,6 +34,7 @@ public final class ExecServer implements AutoCloseable {
     public static final String VERSION = versionOf();
 
     private final ServerConfig config;
+    private final TimingService timing;
     private final ExecutionService executions;
     private final SessionHub hub;
     private final WsTransport transport;
@@ -34,16 +44,28 @@ public final class ExecServer implements AutoCloseable {
         this.config = config;
         CommandPolicy policy = new CommandPolicy(config.shell(), config.allowedCommands(), System.getenv(),
                 Path.of("").toAbsolutePath());
-        this.executions = new ExecutionService(policy, new GroupLedger(config.stateDir()), config.maxProcesses(),
-                config.killGrace(), config.maxLineBytes());
+        this.timing = new TimingService(openStore(config), new TaskClassifier(), new Estimator(), new LoadProbe());
+        this.executions = new ExecutionService(policy, timing, config.predictTimeouts(),
+                new GroupLedger(config.stateDir()), config.maxProcesses(), config.killGrace(), config.maxLineBytes());
         this.hub = new SessionHub(new SessionSettings(config.maxProcessesPerSession(), config.outboundBytes(),
                 config.sendTimeout()), config.maxSessions(), config.pingInterval());
-        RpcDispatcher dispatcher = new RpcDispatcher(executions, VERSION, new Connected.Limits(
+        RpcDispatcher dispatcher = new RpcDispatcher(executions, timing, VERSION, new Connected.Limits(
                 config.maxProcessesPerSession(), config.maxProcesses(), config.maxMessageBytes(),
                 config.maxLineBytes()));
         this.transport = new WsTransport(new WsTransport.TransportSettings(config.host(), config.port(),
                 config.maxMessageBytes(), config.pingInterval(), config.allowedOrigins(), config.token()),
                 hub, dispatcher, this::health);
+    }
+
+    /** The embedded store alone, or Redis with the embedded store taking over whenever Redis fails. */
+    private static TimingStore openStore(ServerConfig config) {
+        Path dir = config.stateDir().resolve("timing");
+        EmbeddedTimingStore embedded = new EmbeddedTimingStore(dir);
+        if (config.redisUrl() == null) {
+            return embedded;
+        }
+        return new FallbackTimingStore(RedisTimingStore.fromUrl(config.redisUrl(), config.redisPrefix(),
+                config.redisTimeout()), embedded, dir);
     }
 
     /** Builds and starts a server; ends leftovers of a previous run first. */
@@ -74,7 +96,8 @@ public final class ExecServer implements AutoCloseable {
     /** The {@code /health} document. */
     public Health health() {
         return new Health("healthy", "ccx", VERSION, hub.activeCount(), hub.maxSessions(),
-                executions.runningCount(), executions.maxProcesses(), (System.nanoTime() - startedNanos) / 1e9);
+                executions.runningCount(), executions.maxProcesses(), (System.nanoTime() - startedNanos) / 1e9,
+                timing.storeName(), timing.degraded());
     }
 
     @Override
@@ -84,6 +107,7 @@ public final class ExecServer implements AutoCloseable {
         hub.closeAll(1001, "Server shutting down");
         hub.close();
         transport.close();
+        timing.close();
     }
 
     private static String versionOf() {
@@ -102,8 +126,11 @@ public final class ExecServer implements AutoCloseable {
      * @param runningProcesses executions running
      * @param maxProcesses     execution limit
      * @param uptimeSeconds    seconds since start
+     * @param timingStore      {@code redis} or {@code embedded}: the store answering now
+     * @param timingDegraded   whether Redis is configured but failing, so the embedded store answers
      */
     public record Health(String status, String service, String version, int activeSessions, int maxSessions,
-                         int runningProcesses, int maxProcesses, double uptimeSeconds) {
+                         int runningProcesses, int maxProcesses, double uptimeSeconds, String timingStore,
+                         boolean timingDegraded) {
     }
 }

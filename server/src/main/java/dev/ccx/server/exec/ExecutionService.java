@@ -178,7 +178,7 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     /**
-     * Ends every execution with reason SHUTDOWN and waits, at most grace + 0.8 s, for their
+     * Ends every execution with reason SHUTDOWN and waits, at most grace + 0.5 s, for their
      * {@code process.completed} to be sent.
      */
     @Override
@@ -188,7 +188,7 @@ public final class ExecutionService implements AutoCloseable {
         all.forEach(e -> e.end(EndReason.SHUTDOWN));
         try {
             CompletableFuture.allOf(all.stream().map(Execution::completion).toArray(CompletableFuture[]::new))
-                    .get(sup.graceNanos() + TimeUnit.MILLISECONDS.toNanos(800), TimeUnit.NANOSECONDS);
+                    .get(sup.graceNanos() + TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
