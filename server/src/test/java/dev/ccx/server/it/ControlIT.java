@@ -153,10 +153,12 @@ class ControlIT {
             JsonNode ambiguous = c.call("control", Map.of("type", "CANCEL"));
             assertThat(code(ambiguous)).isEqualTo(-32602);
             assertThat(ambiguous.get("error").get("message").stringValue()).contains("execution_id");
-            c.call("control", Map.of("type", "PAUSE", "execution_id", a.id()));
+            JsonNode paused = c.call("control", Map.of("type", "PAUSE", "execution_id", a.id()));
+            assertThat(paused.get("result").get("status").stringValue()).isEqualTo("paused");
             JsonNode bDone = c.drain(b.id(), 10_000, m -> { });
             assertThat(bDone.get("stdout_lines").longValue()).isEqualTo(40);
-            assertThat(ProcState.of(a.pid())).isEqualTo('T');
+            // A stop takes effect when the kernel next schedules the process: wait for it, bounded.
+            Wait.until(5_000, "the paused execution stopped", () -> ProcState.of(a.pid()) == 'T');
             c.call("control", Map.of("type", "CANCEL", "execution_id", a.id()));
             assertThat(c.drain(a.id(), 10_000, m -> { }).get("reason").stringValue()).isEqualTo("canceled");
         }
