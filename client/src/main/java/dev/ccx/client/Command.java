@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.client;
+
+import dev.ccx.protocol.ExecuteParams;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to run: a shell command line ({@link #shell}) or a program with arguments run without a shell
+ * ({@link #argv}), with optional limits, working directory and environment. Immutable; the {@code with} methods
+ * ({@link #timeout(Duration)}, {@link #cwd(String)}...) return a copy.
+ *
+ * @param shellCommand a command line for the server's shell, or {@code null}
+ * @param argv         the program and its arguments, or {@code null}; exactly one of the two is set
+ * @param timeout      wall-clock deadline enforced by the server, or {@code null} to let the server predict one
+ *                     from history (or run without one when prediction is off)
+ * @param idleTimeout  ends the execution after this long without output, or {@code null}
+ * @param cwd          working directory on the server's machine, or {@code null} for the server's own
+ * @param env          variables added to the server's environment (insertion order kept), never {@code null}
+ */
+public record Command(String shellCommand, List<String> argv, Duration timeout, Duration idleTimeout, String cwd,
+                      Map<String, String> env) {
+
+    /** Checks the command; a bad one fails here, naming the field. */
+    public Command {
+        if ((shellCommand == null) == (argv == null)) {
+            throw new IllegalArgumentException("exactly one of shellCommand and argv must be set");
+        }
+        if (shellCommand != null && shellCommand.isBlank()) {
+            throw new IllegalArgumentException("shellCommand must not be blank");
+        }
+        if (argv != null) {
+            argv = List.copyOf(argv);
+            if (argv.isEmpty()) {
+                throw new IllegalArgumentException("argv must name a program");
+            }
+        }
+        positiveOrNull("timeout", timeout);
+        positiveOrNull("idleTimeout", idleTimeout);
+        env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
+        env.forEach((k, v) -> Objects.requireNonNull(v, "env value of " + k));
+    }
+
+    private static void positiveOrNull(String name, Duration d) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+    }
+
+    /** A command line run as {@code SHELL -c command} on the server. */
+    public static Command shell(String command) {
+        return new Command(Objects.requireNonNull(command, "command"), null, null, null, null, null);
+    }
+
+    /** A program and its arguments, run without a shell: nothing is quoted or expanded. */
+    public static Command argv(String... argv) {
+        return argv(Arrays.asList(argv));
+    }
+
+    /** A program and its arguments, run without a shell: nothing is quoted or expanded. */
+    public static Command argv(List<String> argv) {
+        return new Command(null, Objects.requireNonNull(argv, "argv"), null, null, null, null);
+    }
+
+    /** A copy with a wall-clock deadline enforced by the server ({@code null}: let the server decide). */
+    public Command timeout(Duration timeout) {
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env);
+    }
+
+    /** A copy that ends after {@code idleTimeout} without output ({@code null}: no idle limit). */
+    public Command idleTimeout(Duration idleTimeout) {
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env);
+    }
+
+    /** A copy run in {@code cwd}, which must exist on the server's machine. */
+    public Command cwd(String cwd) {
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env);
+    }
+
+    /** A copy whose environment adds (or replaces) these variables. */
+    public Command env(Map<String, String> env) {
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env);
+    }
+
+    /** The command as text for messages: the shell line, or argv joined by spaces. */
+    public String describe() {
+        return shellCommand != null ? shellCommand : String.join(" ", argv);
+    }
+
+    /** The {@code execute} params for this command. */
+    ExecuteParams toParams() {
+        return new ExecuteParams(shellCommand, argv, seconds(timeout), seconds(idleTimeout), cwd,
+                env.isEmpty() ? null : env);
+    }
+
+    static Double seconds(Duration d) {
+        return d == null ? null : d.toNanos() / 1e9;
+    }
+}

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.client;
+
+import dev.ccx.protocol.ControlType;
+import dev.ccx.protocol.EndReason;
+import dev.ccx.protocol.ErrorCode;
+import dev.ccx.protocol.ExecuteResult;
+import dev.ccx.protocol.ProcessCompleted;
+import dev.ccx.protocol.ProcessEvent;
+import dev.ccx.protocol.ProcessOutput;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A handle on one execution started by {@link CcxClient#execute}: its output, its controls, and its end.
+ *
+ * <p><b>Output.</b> Register {@link OutputListener}s with {@link CcxClient#execute(Command, OutputListener)} to see
+ * every line, or with {@link #onOutput} to see the lines that arrive from then on. Listener calls come from the
+ * {@link ClientOptions#callbackExecutor()}, one at a time per execution, in order (see {@link OutputListener}).
+ * All output is also collected, up to {@link ClientOptions#maxBufferedOutput()}, into the {@link CommandResult}.
+ *
+ * <p><b>End, exactly once.</b> {@link #result()} completes once: normally with the {@link CommandResult} when the
+ * server reports {@code process.completed} (after every listener call has returned), or exceptionally with
+ * {@link ConnectionLostException} when the connection breaks first, or with {@link ClientClosedException} when the
+ * client is closed and the execution did not confirm its end within {@link ClientOptions#closeTimeout()}.
+ *
+ * <p><b>Giving up.</b> {@link #await(Duration)} that runs out sends CANCEL and returns the result of the canceled
+ * execution with {@link CommandResult#clientTimedOut()} set, so nothing the caller gave up on keeps running. The
+ * same happens when a thread blocked in {@code await} is interrupted (it then throws). Closing the client cancels
+ * every execution still running.
+ *
+ * <p>Thread-safe: any thread may call any method. Controls block the caller for at most
+ * {@link ClientOptions#requestTimeout()}.
+ */
+public final class RunningCommand {
+    private final CcxClient client;
+    private final Command command;
+    private final SerialExecutor callbacks;
+    private final List<OutputListener> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<CommandResult> result = new CompletableFuture<>();
+    private final CompletableFuture<ProcessEvent> started = new CompletableFuture<>();
+    private volatile String executionId;
+    private volatile long pid;
+    private volatile boolean clientTimedOut;
+
+    // Output state: written by the socket reader only, which handles one message at a time.
+    private final LineAssembler stdoutLines;
+    private final LineAssembler stderrLines;
+    private final StringBuilder stdout = new StringBuilder();
+    private final StringBuilder stderr = new StringBuilder();
+    private final int maxBuffered;
+    private boolean outputCut;
+
+    RunningCommand(CcxClient client, Command command, SerialExecutor callbacks, int maxBuffered,
+                   OutputListener listener) {
+        this.client = client;
+        this.command = command;
+        this.callbacks = callbacks;
+        this.maxBuffered = maxBuffered;
+        this.stdoutLines = new LineAssembler(maxBuffered);
+        this.stderrLines = new LineAssembler(maxBuffered);
+        if (listener != null) {
+            listeners.add(listener);
+        }
+    }
+
+    /** The server's id of this execution, used in {@code control} and in every notification about it. */
+    public String executionId() {
+        return executionId;
+    }
+
+    /** The process id, also the process group id (every command runs in a group of its own). */
+    public long pid() {
+        return pid;
+    }
+
+    /** What was run. */
+    public Command command() {
+        return command;
+    }
+
+    /**
+     * Adds a listener for the lines that arrive from now on. Lines delivered before this call are not repeated;
+     * to see every line, pass the listener to {@link CcxClient#execute(Command, OutputListener)}.
+     */
+    public RunningCommand onOutput(OutputListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Completes once with the result, or exceptionally with a {@link CcxException}; see the class description.
+     * Dependent stages without an executor run on the callback thread of this execution.
+     */
+    public CompletableFuture<CommandResult> result() {
+        return result;
+    }
+
+    /** Whether the execution has ended (or the handle has failed). */
+    public boolean isDone() {
+        return result.isDone();
+    }
+
+    /**
+     * Waits for the end. When {@code timeout} passes first, sends CANCEL, waits at most
+     * {@link ClientOptions#closeTimeout()} for the server to confirm, and returns the result of the canceled
+     * execution with its partial output and {@link CommandResult#clientTimedOut()} set.
+     *
+     * @throws ConnectionLostException the connection broke before the end
+     * @throws ClientClosedException   the client was closed before the end was confirmed
+     * @throws CcxTimeoutException     the server did not confirm the end after CANCEL within the close bound
+     * @throws CcxException            the waiting thread was interrupted (the execution is canceled; the interrupt
+     *                                 flag stays set)
+     */
+    public CommandResult await(Duration timeout) {
+        try {
+            return result.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return giveUp(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancelQuietly();
+            throw new CcxException("interrupted while waiting for execution " + executionId + "; it was canceled", e);
+        } catch (ExecutionException e) {
+            throw CcxClient.rethrow(e.getCause());
+        }
+    }
+
+    /**
+     * Waits as long as the server lets the execution run: its deadline in force (explicit or predicted, from
+     * {@code process.started}) plus {@link ClientOptions#closeTimeout()}. Waits without bound only when the
+     * server enforces no deadline at all. Throws as {@link #await(Duration)}.
+     */
+    public CommandResult await() {
+        ProcessEvent s;
+        try {
+            s = started.get(client.options().requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            s = null; // process.started missing: rely on the result alone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancelQuietly();
+            throw new CcxException("interrupted while waiting for execution " + executionId + "; it was canceled", e);
+        }
+        if (s != null && s.timeout() != null) {
+            Duration bound = Duration.ofNanos((long) (s.timeout() * 1e9)).plus(client.options().closeTimeout());
+            return await(bound);
+        }
+        if (result.isDone()) {
+            return result.join();
+        }
+        return await(Duration.ofDays(3650));
+    }
+
+    private CommandResult giveUp(Duration timeout) {
+        clientTimedOut = true; // read by the reader when it builds the result, so the result carries it
+        cancelQuietly();
+        Duration bound = client.options().closeTimeout();
+        try {
+            return result.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new CcxTimeoutException("execution " + executionId + " (" + command.describe()
+                    + ") did not end within " + bound + " after CANCEL; it was canceled because await gave up after "
+                    + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CcxException("interrupted while waiting for canceled execution " + executionId, e);
+        } catch (ExecutionException e) {
+            throw CcxClient.rethrow(e.getCause());
+        }
+    }
+
+    /** Stops the process group (SIGSTOP). @throws RequestFailedException when it is already paused or ended */
+    public void pause() {
+        control(ControlType.PAUSE);
+    }
+
+    /** Continues the process group (SIGCONT). @throws RequestFailedException when it is not paused */
+    public void resume() {
+        control(ControlType.RESUME);
+    }
+
+    /**
+     * Ends the execution (SIGTERM, then SIGKILL after the server's grace period). Idempotent: cancelling an
+     * execution that has ended or is ending does nothing. The result follows with reason
+     * {@link EndReason#CANCELED}.
+     *
+     * @throws ConnectionLostException  the connection broke
+     * @throws ClientClosedException    the client is closed
+     */
+    public void cancel() {
+        if (result.isDone()) {
+            return;
+        }
+        try {
+            control(ControlType.CANCEL);
+        } catch (RequestFailedException e) {
+            if (e.errorCode() != ErrorCode.NO_SUCH_PROCESS) {
+                throw e;
+            }
+            // -32002: it ended or is ending on its own; its process.completed is on the way.
+        }
+    }
+
+    /** Sends CANCEL without waiting for the response: for paths that must not block or throw. */
+    CompletableFuture<?> cancelAsync() {
+        if (result.isDone()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return client.controlAsync(ControlType.CANCEL, executionId).exceptionally(e -> null);
+    }
+
+    private void cancelQuietly() {
+        try {
+            cancel();
+        } catch (CcxException ignored) {
+            // Lost or closed connection: the server ends the execution itself (reason disconnect).
+        }
+    }
+
+    private void control(ControlType type) {
+        client.join(client.controlAsync(type, executionId), "control " + type + " of execution " + executionId);
+    }
+
+    // ---- called by CcxClient on the socket reader --------------------------------------------------------------
+
+    void started(ExecuteResult r) {
+        executionId = r.executionId();
+        pid = r.pid();
+    }
+
+    void onStarted(ProcessEvent e) {
+        started.complete(e);
+    }
+
+    void onOutput(ProcessOutput o) {
+        Stream stream = Stream.ofWire(o.type());
+        String data = o.data() == null ? "" : o.data();
+        buffer(stream == Stream.STDOUT ? stdout : stderr, data);
+        (stream == Stream.STDOUT ? stdoutLines : stderrLines).feed(data, o.truncated(), line -> deliver(stream, line));
+    }
+
+    private void buffer(StringBuilder sb, String data) {
+        int room = maxBuffered - stdout.length() - stderr.length();
+        if (data.length() <= room) {
+            sb.append(data);
+            return;
+        }
+        if (room > 0) {
+            int end = Character.isHighSurrogate(data.charAt(room - 1)) ? room - 1 : room;
+            sb.append(data, 0, end);
+        }
+        outputCut = true;
+    }
+
+    private void deliver(Stream stream, String line) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        callbacks.execute(() -> {
+            for (OutputListener l : listeners) {
+                l.line(stream, line);
+            }
+        });
+    }
+
+    void onCompleted(ProcessCompleted c) {
+        stdoutLines.flush(line -> deliver(Stream.STDOUT, line));
+        stderrLines.flush(line -> deliver(Stream.STDERR, line));
+        ProcessEvent s = started.getNow(null);
+        Duration timeoutUsed = s == null || s.timeout() == null ? null : Duration.ofNanos((long) (s.timeout() * 1e9));
+        CommandResult r = new CommandResult(executionId, pid, c.status(), c.exitCode(), c.reason(),
+                Duration.ofNanos((long) (c.executionTime() * 1e9)), stdout.toString(), stderr.toString(), outputCut,
+                timeoutUsed, s == null ? null : s.timeoutSource(), clientTimedOut, c.error());
+        started.complete(null);
+        // After the listener calls already queued, so that a completed result means every line was seen.
+        callbacks.execute(() -> result.complete(r));
+    }
+
+    /** Fails the handle, unless it has already ended; returns whether it did fail. */
+    boolean fail(CcxException e) {
+        started.completeExceptionally(e);
+        return result.completeExceptionally(e);
+    }
+}
