@@ -21,13 +21,15 @@ final class LineAssembler {
 
     /** Feeds one message's {@code data}; calls {@code emit} for each line (or over-long piece) it completes. */
     void feed(String data, boolean truncated, Consumer<String> emit) {
-        if (!truncated && partial.isEmpty()) {
+        // The bound applies to the line's text; a final newline never becomes a piece of its own.
+        int content = !truncated && data.endsWith("\n") ? data.length() - 1 : data.length();
+        if (!truncated && partial.isEmpty() && content <= maxChars) {
             // The common case, a whole line in one message: no copy.
             emit.accept(strip(data));
             return;
         }
         int from = 0;
-        while (data.length() - from > maxChars - partial.length()) {
+        while (content - from > maxChars - partial.length()) {
             int take = maxChars - partial.length();
             if (take > 0 && Character.isHighSurrogate(data.charAt(from + take - 1))) {
                 take--; // never split a surrogate pair between two calls

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs many commands at once, at most {@link #concurrency()} at a time, and reports one {@link TaskResult} per
+ * command, in input order. One task's failure (non-zero exit, timeout, refused start, lost connection) never stops
+ * or hides the others.
+ *
+ * <p><b>Connections.</b> {@link #run} opens its own connections and closes them all before it returns. It opens
+ * one, reads {@code limits().max_processes_per_session}, and opens as many more as it needs for the concurrency
+ * (one connection when the server allows that many executions per session). If the server refuses extra
+ * connections, the batch runs with fewer. Concurrency never exceeds the server's {@code max_processes}.
+ *
+ * <p><b>Deadlines.</b> A task runs under its command's own timeout, else {@link #taskTimeout()}, else the one the
+ * server predicts. The server enforces it and kills the process group; the client waits for that deadline plus
+ * {@link ClientOptions#closeTimeout()} and then cancels the task itself.
+ *
+ * <p><b>Threads.</b> {@code run} blocks its caller; tasks run on virtual threads that have all ended when it
+ * returns. Immutable and thread-safe; {@code run} may be called many times.
+ *
+ * @param concurrency at most this many tasks run at once
+ * @param taskTimeout per-task deadline for commands without their own, or {@code null} for the server's prediction
+ */
+public record Batch(int concurrency, Duration taskTimeout) {
+
+    /** Checks the settings. */
+    public Batch {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+        }
+        if (taskTimeout != null && (taskTimeout.isNegative() || taskTimeout.isZero())) {
+            throw new IllegalArgumentException("taskTimeout must be positive, got " + taskTimeout);
+        }
+    }
+
+    /** A batch running at most {@code concurrency} tasks at once, each under {@code taskTimeout}. */
+    public static Batch of(int concurrency, Duration taskTimeout) {
+        return new Batch(concurrency, taskTimeout);
+    }
+
+    /**
+     * Runs {@code commands} against the server at {@code uri}.
+     *
+     * @return one result per command, in input order
+     * @throws ConnectFailedException not even one connection could be opened (then nothing ran)
+     */
+    public List<TaskResult> run(URI uri, ClientOptions options, List<Command> commands) {
+        Objects.requireNonNull(options, "options");
+        List<Command> tasks = List.copyOf(commands);
+        TaskResult[] results = new TaskResult[tasks.size()];
+        if (tasks.isEmpty()) {
+            return List.of();
+        }
+        List<CcxClient> clients = new ArrayList<>();
+        try {
+            CcxClient first = CcxClient.connect(uri, options);
+            clients.add(first);
+            int perSession = Math.max(1, first.limits().maxProcessesPerSession());
+            int want = Math.min(Math.min(concurrency, tasks.size()), Math.max(1, first.limits().maxProcesses()));
+            int slotsPerClient = Math.min(perSession, want);
+            int needed = (want + slotsPerClient - 1) / slotsPerClient;
+            while (clients.size() < needed) {
+                try {
+                    clients.add(CcxClient.connect(uri, options));
+                } catch (ConnectFailedException e) {
+                    break; // session limit or similar: run with the connections there are
+                }
+            }
+            int workers = Math.min(want, clients.size() * slotsPerClient);
+            AtomicInteger next = new AtomicInteger();
+            List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                CcxClient client = clients.get(w / slotsPerClient);
+                threads.add(Thread.ofVirtual().name("ccx-batch-" + w).start(() -> {
+                    for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
+                        results[i] = Tasks.run(client, i, tasks.get(i), taskTimeout);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                // Each task's wait is bounded, so this join is too.
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            // Closing the clients below cancels whatever still runs.
+        } finally {
+            for (CcxClient c : clients) {
+                c.close();
+            }
+        }
+        for (int i = 0; i < results.length; i++) {
+            if (results[i] == null) {
+                results[i] = TaskResult.error(i, tasks.get(i), new CcxException("batch was interrupted"));
+            }
+        }
+        return Arrays.asList(results);
+    }
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ccx.server.testing.Groups;
+import dev.ccx.server.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Batches and task lists against a real server. */
+@ExtendWith(Groups.class)
+class TaskIT {
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** Task i of the mixed batch: fails, times out, does not exist, or echoes. */
+    private static Command mixed(int i) {
+        if (i == 13) {
+            return Command.argv("/nonexistent/program-" + i);
+        }
+        if (i % 7 == 3) {
+            return Command.shell("echo slow" + i + "; sleep 30");
+        }
+        if (i % 5 == 4) {
+            return Command.shell("echo failing" + i + " >&2; exit " + (i % 10 + 1));
+        }
+        return Command.shell("echo task" + i);
+    }
+
+    private static void checkMixed(List<TaskResult> results, int n) {
+        assertThat(results).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            TaskResult r = results.get(i);
+            assertThat(r.index()).isEqualTo(i);
+            if (r.result() != null) {
+                Groups.saw(r.result().pid());
+            }
+            if (i == 13) {
+                assertThat(r.status()).as("task %d", i).isEqualTo(TaskStatus.ERROR);
+                assertThat(r.message()).contains("/nonexistent/program-13");
+            } else if (i % 7 == 3) {
+                assertThat(r.status()).as("task %d", i).isEqualTo(TaskStatus.TIMEOUT);
+                assertThat(r.result().stdout()).isEqualTo("slow" + i + "\n");
+            } else if (i % 5 == 4) {
+                assertThat(r.status()).as("task %d", i).isEqualTo(TaskStatus.FAILED);
+                assertThat(r.result().exitCode()).isEqualTo(i % 10 + 1);
+                assertThat(r.result().stderr()).isEqualTo("failing" + i + "\n");
+            } else {
+                assertThat(r.status()).as("task %d: %s", i, r.message()).isEqualTo(TaskStatus.SUCCESS);
+                assertThat(r.result().stdout()).isEqualTo("task" + i + "\n");
+            }
+        }
+    }
+
+    @Test
+    void batchOfTwentyWithConcurrencyFourOverSeveralConnections() {
+        List<Command> commands = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            commands.add(mixed(i));
+        }
+        long t0 = System.nanoTime();
+        List<TaskResult> results = Batch.of(4, Duration.ofSeconds(1)).run(server.uri(), ClientOptions.defaults(),
+                commands);
+        checkMixed(results, 20);
+        // Three 1 s timeouts spread over four slots: well under running them one by one.
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+        assertThat(Groups.survivors(5_000)).isEmpty();
+        assertThat(server.server().health().activeSessions()).isZero();
+    }
+
+    @Test
+    void batchOnOneConnectionWhenTheSessionAllowsIt() {
+        try (TestServer multi = TestServer.start(b -> b.maxProcessesPerSession(8))) {
+            List<Command> commands = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                commands.add(mixed(i));
+            }
+            checkMixed(Batch.of(4, Duration.ofSeconds(1)).run(multi.uri(), ClientOptions.defaults(), commands), 20);
+        }
+    }
+
+    @Test
+    void taskListStopsOnFailure() {
+        TaskList list = TaskList.of(true, Command.shell("echo a"), Command.shell("exit 2"), Command.shell("echo c"));
+        List<TaskResult> r = list.run(server.uri(), ClientOptions.defaults());
+        assertThat(r).extracting(TaskResult::status)
+                .containsExactly(TaskStatus.SUCCESS, TaskStatus.FAILED, TaskStatus.SKIPPED);
+        assertThat(r.get(2).result()).isNull();
+        assertThat(r.get(2).message()).contains("task 1");
+    }
+
+    @Test
+    void taskListContinuesAndRunsInOrder() throws Exception {
+        Path log = Files.createTempFile("ccx-order", ".log");
+        try {
+            String f = log.toString();
+            TaskList list = TaskList.of(false,
+                    Command.shell("echo 1 >> " + f),
+                    Command.shell("echo 2 >> " + f + "; exit 1"),
+                    Command.shell("sleep 30").timeout(Duration.ofMillis(500)),
+                    Command.shell("echo 4 >> " + f));
+            try (CcxClient c = CcxClient.connect(server.uri(), ClientOptions.defaults())) {
+                List<TaskResult> r = list.run(c);
+                r.stream().filter(t -> t.result() != null).forEach(t -> Groups.saw(t.result().pid()));
+                assertThat(r).extracting(TaskResult::status).containsExactly(TaskStatus.SUCCESS, TaskStatus.FAILED,
+                        TaskStatus.TIMEOUT, TaskStatus.SUCCESS);
+                assertThat(r.get(2).result().timeoutSource()).isEqualTo("explicit");
+                assertThat(c.isOpen()).isTrue();
+            }
+            assertThat(Files.readAllLines(log)).containsExactly("1", "2", "4");
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void taskListLeavesTheTimeoutToTheServer() {
+        List<TaskResult> r = TaskList.of(true, Command.shell("echo predicted"))
+                .run(server.uri(), ClientOptions.defaults());
+        assertThat(r.getFirst().status()).isEqualTo(TaskStatus.SUCCESS);
+        assertThat(r.getFirst().result().timeoutSource()).isIn("history", "similar", "default");
+        assertThat(r.getFirst().result().timeoutUsed()).isPositive();
+    }
+}
