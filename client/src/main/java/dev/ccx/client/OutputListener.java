@@ -27,4 +27,11 @@ public interface OutputListener {
      * @param line   the line, without the {@code \n} that ended it
      */
     void line(Stream stream, String line);
+
+    /**
+     * Called once after the last {@link #line} call of the execution: when it ended, when its connection was lost,
+     * or when the client was closed. Same thread rules as {@link #line}. Does nothing by default.
+     */
+    default void end() {
+    }
 }

@@ -279,12 +279,33 @@ public final class RunningCommand {
                 timeoutUsed, s == null ? null : s.timeoutSource(), clientTimedOut, c.error());
         started.complete(null);
         // After the listener calls already queued, so that a completed result means every line was seen.
-        callbacks.execute(() -> result.complete(r));
+        callbacks.execute(() -> {
+            endListeners();
+            result.complete(r);
+        });
     }
 
     /** Fails the handle, unless it has already ended; returns whether it did fail. */
     boolean fail(CcxException e) {
         started.completeExceptionally(e);
-        return result.completeExceptionally(e);
+        boolean failed = result.completeExceptionally(e);
+        if (failed) {
+            // Not waiting for the listeners: a stuck listener must not delay the failure.
+            callbacks.execute(this::endListeners);
+        }
+        return failed;
+    }
+
+    private boolean ended;
+
+    /** Calls {@link OutputListener#end()} once per listener; runs on the serial executor only. */
+    private void endListeners() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        for (OutputListener l : listeners) {
+            l.end();
+        }
     }
 }

@@ -145,6 +145,38 @@ class ClientIT {
     }
 
     @Test
+    void blockingIterationSeesEveryLineThenEnds() {
+        try (CcxClient c = connect()) {
+            OutputLines lines = new OutputLines(WAIT);
+            RunningCommand rc = start(c, Command.shell("echo a; echo b >&2; echo c; exit 4"), lines);
+            List<OutputLine> seen = new ArrayList<>();
+            for (OutputLine l : lines) {
+                seen.add(l);
+            }
+            assertThat(seen).filteredOn(l -> l.stream() == Stream.STDOUT).extracting(OutputLine::text)
+                    .containsExactly("a", "c");
+            assertThat(seen).filteredOn(l -> l.stream() == Stream.STDERR).extracting(OutputLine::text)
+                    .containsExactly("b");
+            assertThat(rc.await(WAIT).exitCode()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void closeReleasesTheHttpClientThreads() {
+        long before = selectorThreads();
+        try (CcxClient c = connect()) {
+            assertThat(c.run(Command.shell("echo x"), WAIT).succeeded()).isTrue();
+            assertThat(selectorThreads()).isGreaterThan(before);
+        }
+        assertThat(Wait.untilValue(5_000, ClientIT::selectorThreads, n -> n == before)).isEqualTo(before);
+    }
+
+    private static long selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().contains("SelectorManager")).count();
+    }
+
+    @Test
     void pauseResumeCancel() throws InterruptedException {
         try (CcxClient c = connect()) {
             Lines lines = new Lines();
