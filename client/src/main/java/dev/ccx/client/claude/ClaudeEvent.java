@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.client.claude;
 
+import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -87,6 +88,19 @@ public sealed interface ClaudeEvent {
      * @param error {@code error}: a category such as {@code rate_limit}, {@code server_error}, or a message
      */
     record ApiRetry(Integer attempt, Integer maxRetries, Long retryDelayMs, Integer httpStatus, String error)
+            implements ClaudeEvent {
+    }
+
+    /**
+     * {@code {"type":"rate_limit_event","rate_limit_info":{...}}}: the subscription's usage-window state, sent by newer
+     * CLIs (seen in 2.1.330) when it changes.
+     *
+     * @param status {@code allowed}, {@code allowed_warning} or {@code rejected}
+     * @param resetsAt when the window resets ({@code resetsAt}, epoch seconds), or {@code null}
+     * @param rateLimitType {@code five_hour}, {@code seven_day}, ... or {@code null}
+     * @param usingOverage {@code isUsingOverage}
+     */
+    record RateLimit(String status, Instant resetsAt, String rateLimitType, boolean usingOverage)
             implements ClaudeEvent {
     }
 

@@ -36,12 +36,12 @@ final class Json {
         return node != null && node.isBoolean() && node.booleanValue();
     }
 
-    /** Compact JSON, cut to at most {@code max} characters with a trailing ellipsis. */
+    /** Compact JSON (strings quoted), cut to at most {@code max} characters with a trailing ellipsis. */
     static String summary(JsonNode node, int max) {
         if (node == null || node.isMissingNode()) {
             return "";
         }
-        String s = node.isString() ? node.stringValue() : node.toString();
+        String s = node.toString();
         return s.length() <= max ? s : s.substring(0, Math.max(0, max - 1)) + "…";
     }
 }

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  *
  * <p>What is recognised:
  * <ul>
+ *   <li>{@code rate_limit_event} with {@code status: rejected}: a usage limit with its structured
+ *       {@code resetsAt};</li>
  *   <li>{@code system}/{@code api_retry} with {@code error_status} 429 or an {@code error} of {@code rate_limit}
  *       ({@link Kind#RATE_LIMIT}), 529 or {@code overloaded} ({@link Kind#OVERLOADED}); the CLI's
  *       {@code retry_delay_ms} becomes {@link Limit#retryAfter()};</li>
@@ -58,9 +60,12 @@ public final class RateLimits {
     private static final int MESSAGE_CHARS = 300;
     private static final Pattern USAGE_EPOCH = Pattern.compile("(?i)usage limit reached\\|(\\d{9,13})");
     private static final Pattern USAGE_WORDS = Pattern.compile(
-            "(?i)usage limit|hit your limit|limit will reset|out of extra usage|(?:session|weekly|5-hour) limit reached");
+            "(?i)usage limit|hit your (?:\\w+ )*limit|limit will reset|out of (?:extra )?usage|spend limit"
+                    + "|(?:session|weekly|5-hour) limit reached");
     private static final Pattern RESET_CLOCK = Pattern.compile(
-            "(?i)\\breset(?:s)?(?:\\s+at)?\\s+(\\d{1,2})(?::(\\d{2}))?\\s*([ap])\\.?m\\.?\\s*\\(([A-Za-z][\\w+\\-/]*)\\)");
+            "(?i)\\breset(?:s)?(?:\\s+at)?\\s+(?:([A-Z][a-z]{2})\\w*\\.? (\\d{1,2}),? )?"
+                    + "(\\d{1,2})(?::(\\d{2}))?\\s*([ap])\\.?m\\.?\\s*\\(([A-Za-z][\\w+\\-/]*)\\)");
+    private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
     private static final Pattern OVERLOADED = Pattern.compile("(?i)overloaded|\\b529\\b");
     private static final Pattern RATE = Pattern.compile("(?i)rate[ _-]?limit|too many requests|\\b429\\b");
 
@@ -83,6 +88,9 @@ public final class RateLimits {
             case ClaudeEvent.ApiRetry r -> fromRetry(r);
             case ClaudeEvent.AssistantText a when a.apiError() != null -> fromApiError(a, now);
             case ClaudeEvent.Result r when r.isError() -> fromResult(r, now);
+            case ClaudeEvent.RateLimit r when "rejected".equals(r.status()) -> Optional.of(new Limit(Kind.USAGE_LIMIT,
+                    null, r.resetsAt(), null, "rate_limit_event rejected" + (r.rateLimitType() == null ? ""
+                    : " (" + r.rateLimitType() + ")")));
             case null, default -> Optional.empty();
         };
     }
@@ -177,29 +185,36 @@ public final class RateLimits {
         return digits.length() >= 13 ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
     }
 
-    /** The next wall-clock time named by "resets 1:30am (Asia/Dhaka)" after {@code now}, or {@code null}. */
+    /**
+     * The time named by "resets 1:30am (Asia/Dhaka)" (the next such time after {@code now}) or by
+     * "resets Nov 25, 3pm (Europe/Paris)" (that day, this year or the next), or {@code null}.
+     */
     static Instant resetClock(String text, Instant now) {
         Matcher m = RESET_CLOCK.matcher(text);
         if (!m.find()) {
             return null;
         }
-        int hour = Integer.parseInt(m.group(1));
-        int minute = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        int hour = Integer.parseInt(m.group(3));
+        int minute = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
         if (hour < 1 || hour > 12 || minute > 59) {
             return null;
         }
-        boolean pm = m.group(3).equalsIgnoreCase("p");
-        int hour24 = hour % 12 + (pm ? 12 : 0);
+        int hour24 = hour % 12 + (m.group(5).equalsIgnoreCase("p") ? 12 : 0);
         try {
-            ZoneId zone = ZoneId.of(m.group(4));
+            ZoneId zone = ZoneId.of(m.group(6));
             ZonedDateTime local = now.atZone(zone);
             ZonedDateTime reset = local.withHour(hour24).withMinute(minute).withSecond(0).withNano(0);
-            if (!reset.isAfter(local)) {
-                reset = reset.plusDays(1);
+            if (m.group(1) != null) {
+                int index = MONTHS.indexOf(m.group(1).toLowerCase(Locale.ROOT));
+                if (index < 0 || index % 3 != 0) {
+                    return null;
+                }
+                reset = reset.withMonth(index / 3 + 1).withDayOfMonth(Integer.parseInt(m.group(2)));
+                return (reset.isBefore(local.minusDays(1)) ? reset.plusYears(1) : reset).toInstant();
             }
-            return reset.toInstant();
+            return (reset.isAfter(local) ? reset : reset.plusDays(1)).toInstant();
         } catch (DateTimeException e) {
-            return null; // an unknown zone name: the limit is still a usage limit, just without a known reset
+            return null; // unknown zone or day: still a usage limit, just without a known reset
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.ccx.client.claude;
 
 import dev.ccx.protocol.Wire;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ import tools.jackson.databind.JsonNode;
  *       {@code text_delta} of the main agent gives {@link ClaudeEvent.PartialText}; {@code message_start} and
  *       {@code message_delta} update the token counts; all others give {@link ClaudeEvent.Unknown};</li>
  *   <li>{@code result}: {@link ClaudeEvent.Result};</li>
+ *   <li>{@code rate_limit_event}: {@link ClaudeEvent.RateLimit};</li>
  *   <li>anything else, and lines that are not a JSON object: {@link ClaudeEvent.Unknown}. Blank lines are skipped.</li>
  * </ul>
  * Unknown fields are ignored and fields of the wrong type read as absent, so the parser never throws on input, of any
@@ -180,6 +182,7 @@ public final class StreamJsonParser {
             case "user" -> user(node, raw, out);
             case "stream_event" -> streamEvent(node, raw, out);
             case "result" -> out.add(result(node));
+            case "rate_limit_event" -> out.add(rateLimit(node.path("rate_limit_info")));
             default -> out.add(new ClaudeEvent.Unknown(type, Json.text(node.path("subtype")), node, raw));
         }
         return out;
@@ -221,6 +224,10 @@ public final class StreamJsonParser {
 
     private void assistant(JsonNode node, String raw, List<ClaudeEvent> out) {
         JsonNode message = node.path("message");
+        if (!message.isObject()) {
+            out.add(new ClaudeEvent.Unknown("assistant", null, node, raw));
+            return;
+        }
         String messageId = Json.text(message.path("id"));
         String parent = Json.text(node.path("parent_tool_use_id"));
         String apiError = errorText(node.path("error"));
@@ -337,6 +344,18 @@ public final class StreamJsonParser {
                 durationApi.isNumber() ? Long.valueOf(Json.longOr(durationApi, 0)) : null,
                 Json.intOrNull(node.path("api_error_status")), errors);
         return result;
+    }
+
+    private static ClaudeEvent.RateLimit rateLimit(JsonNode info) {
+        JsonNode resets = info.path("resetsAt");
+        Instant resetsAt = null;
+        if (resets.isNumber() && resets.canConvertToLong()) {
+            long value = resets.asLong();
+            // Epoch seconds; tolerate milliseconds, which are three orders of magnitude larger.
+            resetsAt = value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+        }
+        return new ClaudeEvent.RateLimit(Json.text(info.path("status")), resetsAt,
+                Json.text(info.path("rateLimitType")), Json.isTrue(info.path("isUsingOverage")));
     }
 
     /** An {@code error} field as text: a string as is, an object by its {@code type} or {@code message}. */
