@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -56,10 +58,16 @@ class ClaudeCliStubIT {
     }
 
     private ClaudeCodeCli.Run claude(String prompt, String... extra) {
+        return claude(Map.of(), RUN_TIMEOUT, prompt, extra);
+    }
+
+    private ClaudeCodeCli.Run claude(Map<String, String> env, Duration timeout, String prompt, String... extra) {
         List<String> args = new ArrayList<>(List.of("-p", prompt, "--output-format", "stream-json", "--verbose",
                 "--permission-mode", "acceptEdits", "--allowedTools", "Write"));
         args.addAll(List.of(extra));
-        return ClaudeCodeCli.run(cwd, ClaudeCodeCli.environment(stub.baseUrl(), home), args, RUN_TIMEOUT);
+        Map<String, String> environment = new LinkedHashMap<>(ClaudeCodeCli.environment(stub.baseUrl(), home));
+        environment.putAll(env);
+        return ClaudeCodeCli.run(cwd, environment, args, timeout);
     }
 
     private static JsonNode successResult(ClaudeCodeCli.Run run) {
@@ -186,6 +194,38 @@ class ClaudeCliStubIT {
         assertThat(retry.path("error_status").asInt()).isEqualTo(429);
         assertThat(retry.path("retry_delay_ms").asLong()).isGreaterThanOrEqualTo(1000);
         assertThat(stub.messageRequests()).hasSize(2);
+    }
+
+    @Test
+    void rateLimitThatOutlastsTheRetriesEndsInAnError() {
+        stub.enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.rateLimited(Duration.ofSeconds(1)),
+                Reply.rateLimited(Duration.ofSeconds(1)));
+
+        // the CLI retries 10 times by default; CLAUDE_CODE_MAX_RETRIES bounds it
+        ClaudeCodeCli.Run run = claude(Map.of("CLAUDE_CODE_MAX_RETRIES", "2"), RUN_TIMEOUT, "Keep trying");
+
+        assertThat(run.timedOut()).as(run.describe()).isFalse();
+        assertThat(run.exitCode()).as(run.describe()).isEqualTo(1);
+        assertThat(run.events("system", "api_retry")).as(run.describe()).hasSize(2);
+        JsonNode result = run.result().orElseThrow(() -> new AssertionError(run.describe()));
+        assertThat(result.path("is_error").asBoolean(false)).as(run.describe()).isTrue();
+        assertThat(result.path("api_error_status").asInt()).isEqualTo(429);
+        assertThat(result.path("result").asString()).contains("429", "rate limit");
+        assertThat(stub.messageRequests()).hasSize(3);
+        assertThat(stub.pending()).isZero();
+    }
+
+    @Test
+    void stalledStreamIsCutByTheRunTimeoutAndTheProcessTreeIsGone() {
+        stub.enqueue(Reply.stall(Duration.ofMinutes(2)));
+
+        ClaudeCodeCli.Run run = claude(Map.of(), Duration.ofSeconds(6), "Hang");
+
+        assertThat(run.timedOut()).as(run.describe()).isTrue();
+        assertThat(run.exitCode()).isNull();
+        assertThat(stub.messageRequests()).hasSize(1);
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("claude")).orElse(false)).toList()).isEmpty();
     }
 
     @Test
