@@ -105,6 +105,7 @@ final class Concurrent {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> firstError = new AtomicReference<>();
+        java.util.Queue<Long> failedAt = new java.util.concurrent.ConcurrentLinkedQueue<>();
         String request = CcxClient.executeRequest(1, params);
         long[] t0 = new long[1];
         try (ProcSampler sampler = new ProcSampler(pid)) {
@@ -136,7 +137,9 @@ final class Concurrent {
                         ok.incrementAndGet();
                     } catch (Exception e) {
                         failed.incrementAndGet();
-                        firstError.compareAndSet(null, "connection " + n + ": " + e);
+                        firstError.compareAndSet(null, "connection " + n + " at "
+                                + (System.nanoTime() - t0[0]) / 1_000_000 + " ms: " + e);
+                        failedAt.add((System.nanoTime() - t0[0]) / 1_000_000);
                     } finally {
                         if (!counted) {
                             connected.countDown();
@@ -166,6 +169,10 @@ final class Concurrent {
             sampler.close();
             long hwm = sampler.hwmKb();
             report(r, key, conns, ok.get(), failed.get(), firstError.get(), done, t0[0], end);
+            if (!failedAt.isEmpty()) {
+                Stats.of(failedAt.stream().mapToLong(Long::longValue).map(v -> v * 1_000_000).toArray())
+                        .record(r, key + ".failed_at");
+            }
             long[] spawned = java.util.Arrays.stream(started).filter(v -> v != 0).map(v -> v - t0[0]).toArray();
             if (spawned.length > 0) {
                 // When the execute results arrived (the server answers right after spawning the process), and
