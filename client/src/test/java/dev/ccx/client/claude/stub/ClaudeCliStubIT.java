@@ -180,6 +180,23 @@ class ClaudeCliStubIT {
     }
 
     @Test
+    void thinkingThenTextThenToolUseInOneTurn() throws IOException {
+        Path file = cwd.resolve("notes.md");
+        stub.enqueue(Reply.message("tool_use", new Reply.Thinking("The user wants a file."),
+                        new Reply.Text("Writing notes.md now."),
+                        new Reply.ToolUse("toolu_custom_1", "Write",
+                                "{\"file_path\":" + Sse.quote(file.toString()) + ",\"content\":\"# Notes\\n\"}")),
+                Reply.text("Done."));
+
+        ClaudeCodeCli.Run run = claude("Write notes");
+
+        JsonNode result = successResult(run);
+        assertThat(result.path("result").asString()).isEqualTo("Done.");
+        assertThat(file).hasContent("# Notes\n");
+        assertThat(stub.messageRequests().get(1).toolResult("toolu_custom_1")).isPresent();
+    }
+
+    @Test
     void rateLimitIsRetriedAndReportedThenSucceeds() {
         stub.enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.text("Answered after the retry."));
 
