@@ -66,14 +66,17 @@ public final class StreamJsonParser {
     private ClaudeEvent.Result result;
     private RateLimits.Limit lastLimit;
 
-    /** Text of one main-agent message: the streamed deltas until the complete text arrives. */
+    /**
+     * Text of one main-agent message: the complete text blocks received so far, then the streamed deltas of the
+     * block still being written. Claude Code 2.1.330 sends a block's deltas, then its complete {@code assistant}
+     * line, then {@code content_block_stop}; the complete line replaces the deltas it covers.
+     */
     private static final class Segment {
-        final StringBuilder partial = new StringBuilder();
         final StringBuilder complete = new StringBuilder();
-        boolean hasComplete;
+        final StringBuilder pending = new StringBuilder();
 
-        CharSequence text() {
-            return hasComplete ? complete : partial;
+        int length() {
+            return complete.length() + pending.length();
         }
     }
 
@@ -271,8 +274,8 @@ public final class StreamJsonParser {
             List<ClaudeEvent> out) {
         if (main) {
             Segment s = segments.computeIfAbsent(key, k -> new Segment());
-            s.hasComplete = true;
             s.complete.append(text);
+            s.pending.setLength(0);
         }
         out.add(new ClaudeEvent.AssistantText(text, messageId, parent, apiError));
     }
@@ -314,10 +317,7 @@ public final class StreamJsonParser {
             String text = Json.text(delta.path("text"));
             if ("text_delta".equals(Json.text(delta.path("type"))) && text != null) {
                 String key = streamingMessage != null ? streamingMessage : "#stream";
-                Segment s = segments.computeIfAbsent(key, k -> new Segment());
-                if (!s.hasComplete) {
-                    s.partial.append(text);
-                }
+                segments.computeIfAbsent(key, k -> new Segment()).pending.append(text);
                 Integer index = Json.intOrNull(event.path("index"));
                 out.add(new ClaudeEvent.PartialText(text, key.startsWith("#") ? null : key,
                         index == null ? 0 : index));
@@ -401,14 +401,13 @@ public final class StreamJsonParser {
     private String textSoFar() {
         StringBuilder b = new StringBuilder();
         for (Segment s : segments.values()) {
-            CharSequence t = s.text();
-            if (t.isEmpty()) {
+            if (s.length() == 0) {
                 continue;
             }
             if (!b.isEmpty()) {
                 b.append("\n\n");
             }
-            b.append(t);
+            b.append(s.complete).append(s.pending);
         }
         return b.toString();
     }

@@ -124,6 +124,34 @@ class StreamJsonParserTest {
     }
 
     @Test
+    void deltasOfALaterBlockShowBeforeItsCompleteLine() {
+        String start = "{\"type\":\"stream_event\",\"event\":{\"type\":\"message_start\",\"message\":"
+                + "{\"id\":\"msg_2b\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}}";
+        parser.accept(start);
+        parser.accept(delta(0, "First "));
+        parser.accept(delta(0, "block."));
+        parser.accept(assistantText("msg_2b", "First block."));
+        parser.accept(delta(1, "Second"));
+
+        assertThat(parser.progress().text()).isEqualTo("First block.Second");
+
+        parser.accept(delta(1, " block."));
+        parser.accept(assistantText("msg_2b", "Second block."));
+        assertThat(parser.progress().text()).isEqualTo("First block.Second block.");
+        assertThat(parser.progress().turns()).isEqualTo(1);
+    }
+
+    private static String delta(int index, String text) {
+        return "{\"type\":\"stream_event\",\"event\":{\"type\":\"content_block_delta\",\"index\":" + index
+                + ",\"delta\":{\"type\":\"text_delta\",\"text\":\"" + text + "\"}},\"parent_tool_use_id\":null}";
+    }
+
+    private static String assistantText(String id, String text) {
+        return "{\"type\":\"assistant\",\"message\":{\"id\":\"" + id + "\",\"content\":[{\"type\":\"text\","
+                + "\"text\":\"" + text + "\"}]},\"parent_tool_use_id\":null}";
+    }
+
+    @Test
     void apiRetryEventsAreTypedAndCounted() {
         ClaudeResult r = feed(Fixtures.API_RETRY);
 
