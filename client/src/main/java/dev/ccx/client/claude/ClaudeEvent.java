@@ -33,7 +33,7 @@ public sealed interface ClaudeEvent {
     }
 
     /**
-     * The text blocks of one {@code assistant} line, joined.
+     * One {@code text} block of an {@code assistant} line (a line with several gives one event per block).
      *
      * @param text the text
      * @param messageId {@code message.id}; several lines share one id when a response has several blocks
