@@ -195,6 +195,7 @@ public final class ExecutionService implements AutoCloseable {
             LOG.warn("{} executions had not completed when shutdown gave up waiting", running.size());
         }
         timer.shutdownNow();
+        spawner.close();
     }
 
     private static byte[] randomBytes() {
