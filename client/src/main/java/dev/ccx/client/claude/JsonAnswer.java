@@ -29,6 +29,8 @@ public final class JsonAnswer {
             Pattern.DOTALL);
     /** Bare-candidate starts tried at most, which bounds the work on long prose full of brackets. */
     private static final int MAX_STARTS = 2_000;
+    /** Characters scanned for bare candidates at most, so that unbalanced brackets in a huge text stay cheap. */
+    private static final long MAX_SCAN = 20_000_000L;
 
     private JsonAnswer() {
     }
@@ -73,13 +75,15 @@ public final class JsonAnswer {
             }
         }
         int starts = 0;
-        for (int i = 0; i < text.length() && starts < MAX_STARTS; i++) {
+        long scanned = 0;
+        for (int i = 0; i < text.length() && starts < MAX_STARTS && scanned < MAX_SCAN; i++) {
             char c = text.charAt(i);
             if (c != '{' && c != '[') {
                 continue;
             }
             starts++;
             int end = balancedEnd(text, i);
+            scanned += (end < 0 ? text.length() : end + 1) - i;
             if (end < 0) {
                 continue;
             }

@@ -4,6 +4,7 @@ package dev.ccx.client.claude;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccx.protocol.Wire;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -62,6 +63,16 @@ class ClaudeResultTest {
         assertThat(JsonAnswer.extract("  [1, 2, 3]\n")).contains(json("[1,2,3]"));
         assertThat(JsonAnswer.extract("noise [1] then {\"a\":1}", "object")).contains(json("{\"a\":1}"));
         assertThat(JsonAnswer.extract("noise [1] then {\"a\":1}")).contains(json("[1]"));
+    }
+
+    @Test
+    void hugeTextFullOfUnbalancedBracketsIsCheap() {
+        String text = "{ [".repeat(1_000_000) + "{\"a\":1}";
+        long start = System.nanoTime();
+
+        JsonAnswer.extract(text, "object");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
     @Test
