@@ -278,18 +278,30 @@ public final class CcxClient implements AutoCloseable {
         }
         sendText(req.toString()).whenComplete((v, e) -> {
             if (e != null) {
-                pending.remove(id);
-                f.completeExceptionally(new ConnectionLostException("could not send " + method + " to " + uri
-                        + ": " + e, e));
+                // A socket that cannot be written is gone, whether or not the reader has noticed yet.
+                lost(new ConnectionLostException("could not send " + method + " to " + uri + ": " + e, e));
+                WebSocket w = ws;
+                if (w != null) {
+                    w.abort();
+                }
             }
         });
         Duration t = options.requestTimeout();
-        CompletableFuture.delayedExecutor(t.toNanos(), TimeUnit.NANOSECONDS).execute(() ->
-                // The entry stays in pending: a late execute response must still be seen, to cancel it.
-                f.completeExceptionally(new CcxTimeoutException("no response to " + method + " (id " + id
-                        + ") from " + uri + " within " + t)));
+        // orTimeout drops its timer when f completes. The entry stays in pending after a timeout: a late execute
+        // response must still be seen, to cancel what nobody waits for.
+        f.orTimeout(t.toNanos(), TimeUnit.NANOSECONDS);
         // Keep user continuations off the reader, which completes f.
-        return f.whenCompleteAsync((r, e) -> { }, VIRTUAL);
+        return f.handleAsync((r, e) -> {
+            if (e == null) {
+                return r;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                throw new CcxTimeoutException("no response to " + method + " (id " + id + ") from " + uri
+                        + " within " + t);
+            }
+            throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
+        }, VIRTUAL);
     }
 
     private CompletableFuture<?> sendText(String text) {

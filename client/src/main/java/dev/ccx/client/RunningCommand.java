@@ -34,10 +34,12 @@ import java.util.concurrent.TimeoutException;
  * same happens when a thread blocked in {@code await} is interrupted (it then throws). Closing the client cancels
  * every execution still running.
  *
+ * <p>{@link #close()} cancels the execution if it still runs, for try-with-resources.
+ *
  * <p>Thread-safe: any thread may call any method. Controls block the caller for at most
  * {@link ClientOptions#requestTimeout()}.
  */
-public final class RunningCommand {
+public final class RunningCommand implements AutoCloseable {
     private final CcxClient client;
     private final Command command;
     private final SerialExecutor callbacks;
@@ -205,6 +207,15 @@ public final class RunningCommand {
             }
             // -32002: it ended or is ending on its own; its process.completed is on the way.
         }
+    }
+
+    /**
+     * Cancels the execution if it is still running ({@link #cancel()}, errors ignored), so that a
+     * try-with-resources block leaves nothing running. Does not wait for the end.
+     */
+    @Override
+    public void close() {
+        cancelQuietly();
     }
 
     /** Sends CANCEL without waiting for the response: for paths that must not block or throw. */

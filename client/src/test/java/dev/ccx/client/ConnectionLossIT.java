@@ -42,6 +42,24 @@ class ConnectionLossIT {
     }
 
     @Test
+    void requestTimeoutFailsTheCallAndALateStartIsCanceled() throws Exception {
+        try (TestServer server = TestServer.start(); TcpProxy proxy = new TcpProxy(server.uri().getPort())) {
+            URI via = URI.create("ws://127.0.0.1:" + proxy.port() + "/ws/mcp");
+            ClientOptions quick = ClientOptions.builder().requestTimeout(Duration.ofMillis(500)).build();
+            try (CcxClient c = CcxClient.connect(via, quick)) {
+                proxy.holdServerToClient();
+                assertThatThrownBy(() -> c.execute(Command.shell("echo late; sleep 30")))
+                        .isInstanceOf(CcxTimeoutException.class).hasMessageContaining("execute");
+                // The server did start it; once its response gets through, the client ends what nobody owns.
+                proxy.release();
+                dev.ccx.server.testing.Wait.until(5_000, "the late execution to be canceled",
+                        () -> server.server().health().runningProcesses() == 0);
+                assertThat(c.run(Command.shell("echo next"), Duration.ofSeconds(10)).stdout()).isEqualTo("next\n");
+            }
+        }
+    }
+
+    @Test
     void serverStoppedMidRunEndsEveryHandleWithinABound() {
         TestServer server = TestServer.start();
         try (CcxClient c = CcxClient.connect(server.uri(), ClientOptions.defaults())) {

@@ -19,6 +19,8 @@ final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    /** While set, bytes from the server wait here before they reach the client. */
+    private volatile java.util.concurrent.CountDownLatch hold;
 
     TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -38,7 +40,7 @@ final class TcpProxy implements AutoCloseable {
                 sockets.add(in);
                 sockets.add(out);
                 Thread.ofVirtual().start(() -> pump(in, out));
-                Thread.ofVirtual().start(() -> pump(out, in));
+                Thread.ofVirtual().start(() -> pumpHeld(out, in));
             }
         } catch (IOException e) {
             // listener closed
@@ -46,22 +48,55 @@ final class TcpProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to) {
+        pump(from, to, false);
+    }
+
+    private void pumpHeld(Socket from, Socket to) {
+        pump(from, to, true);
+    }
+
+    private void pump(Socket from, Socket to, boolean holdable) {
         byte[] buf = new byte[65536];
         try (InputStream i = from.getInputStream(); OutputStream o = to.getOutputStream()) {
             for (int n; (n = i.read(buf)) >= 0; ) {
+                java.util.concurrent.CountDownLatch h = hold;
+                if (holdable && h != null && !h.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    return;
+                }
                 o.write(buf, 0, n);
             }
         } catch (IOException e) {
             // dropped
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             closeQuietly(from);
             closeQuietly(to);
         }
     }
 
+    /** Holds everything the server sends until {@link #release()}. */
+    void holdServerToClient() {
+        hold = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** Lets held bytes through, in order. */
+    void release() {
+        java.util.concurrent.CountDownLatch h = hold;
+        hold = null;
+        if (h != null) {
+            h.countDown();
+        }
+    }
+
     /** Closes every forwarded socket: both peers see the TCP connection end without a close handshake. */
     void drop() {
         for (Socket s : sockets) {
+            try {
+                s.setSoLinger(true, 0); // reset, as a dead peer or a broken network shows it, not a polite FIN
+            } catch (IOException ignored) {
+                // already closed
+            }
             closeQuietly(s);
         }
     }
@@ -77,6 +112,7 @@ final class TcpProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         listener.close();
+        release();
         drop();
         try {
             acceptor.join(5_000);
