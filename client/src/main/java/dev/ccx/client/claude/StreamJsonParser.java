@@ -145,7 +145,12 @@ public final class StreamJsonParser {
         }
         boolean failed = result.isError() || !"success".equals(result.subtype());
         String text = result.result() != null ? result.result() : soFar;
-        RateLimits.Limit limit = failed ? RateLimits.fromEvent(result, clock.instant()).orElse(null) : null;
+        RateLimits.Limit limit = null;
+        if (failed) {
+            // A failed API call whose text is not recognised still failed on the limit the CLI was retrying.
+            boolean apiError = result.isError() && "success".equals(result.subtype());
+            limit = RateLimits.fromEvent(result, clock.instant()).orElse(apiError ? lastLimit : null);
+        }
         return new ClaudeResult(text, failed, failed ? result.subtype() : null,
                 result.sessionId() != null ? result.sessionId() : sessionId, result.costUsd(),
                 result.usage().equals(Usage.ZERO) ? usageSoFar() : result.usage(),
@@ -179,14 +184,19 @@ public final class StreamJsonParser {
         }
         String type = Json.text(node.path("type"));
         List<ClaudeEvent> out = new ArrayList<>(2);
-        switch (type == null ? "" : type) {
-            case "system" -> system(node, raw, out);
-            case "assistant" -> assistant(node, raw, out);
-            case "user" -> user(node, raw, out);
-            case "stream_event" -> streamEvent(node, raw, out);
-            case "result" -> out.add(result(node));
-            case "rate_limit_event" -> out.add(rateLimit(node.path("rate_limit_info")));
-            default -> out.add(new ClaudeEvent.Unknown(type, Json.text(node.path("subtype")), node, raw));
+        try {
+            switch (type == null ? "" : type) {
+                case "system" -> system(node, raw, out);
+                case "assistant" -> assistant(node, raw, out);
+                case "user" -> user(node, raw, out);
+                case "stream_event" -> streamEvent(node, raw, out);
+                case "result" -> out.add(result(node));
+                case "rate_limit_event" -> out.add(rateLimit(node.path("rate_limit_info")));
+                default -> out.add(new ClaudeEvent.Unknown(type, Json.text(node.path("subtype")), node, raw));
+            }
+        } catch (RuntimeException e) {
+            // Only a bug here could throw; the reader thread must survive it, and the line is still reported.
+            out.add(new ClaudeEvent.Unknown(type, "parse_error: " + e, node, raw));
         }
         return out;
     }

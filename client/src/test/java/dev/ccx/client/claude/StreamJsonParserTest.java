@@ -166,6 +166,24 @@ class StreamJsonParserTest {
     }
 
     @Test
+    void anUnrecognisedApiErrorAfterRetriesKeepsTheRetriedLimit() {
+        parser.accept("{\"type\":\"system\",\"subtype\":\"api_retry\",\"attempt\":1,\"max_retries\":1,"
+                + "\"retry_delay_ms\":900,\"error_status\":429,\"error\":\"rate_limit\"}");
+        parser.accept("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+                + "\"result\":\"API Error: Request rejected\",\"num_turns\":1}");
+
+        ClaudeResult r = parser.finish();
+        assertThat(r.isError()).isTrue();
+        assertThat(r.rateLimit().kind()).isEqualTo(RateLimits.Kind.RATE_LIMIT);
+
+        // But a run that fails for another reason is not blamed on a limit the CLI got over.
+        StreamJsonParser other = new StreamJsonParser();
+        other.accept("{\"type\":\"system\",\"subtype\":\"api_retry\",\"error_status\":529}");
+        other.accept("{\"type\":\"result\",\"subtype\":\"error_max_turns\",\"is_error\":true}");
+        assertThat(other.finish().rateLimit()).isNull();
+    }
+
+    @Test
     void maxTurnsKeepsTheTextSoFar() {
         ClaudeResult r = feed(Fixtures.MAX_TURNS);
 
