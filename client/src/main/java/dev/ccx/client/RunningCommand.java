@@ -57,6 +57,8 @@ public final class RunningCommand implements AutoCloseable {
     private final StringBuilder stderr = new StringBuilder();
     private final int maxBuffered;
     private boolean outputCut;
+    /** Whether listeners were told the end; touched on the serial executor only. */
+    private boolean ended;
 
     RunningCommand(CcxClient client, Command command, SerialExecutor callbacks, int maxBuffered,
                    OutputListener listener) {
@@ -97,7 +99,9 @@ public final class RunningCommand implements AutoCloseable {
 
     /**
      * Completes once with the result, or exceptionally with a {@link CcxException}; see the class description.
-     * Dependent stages without an executor run on the callback thread of this execution.
+     * Dependent stages without an executor run on the callback thread of this execution after a normal end, and
+     * on the thread that noticed the failure (the socket reader, or the closing thread) after a failure; keep
+     * them short or give them an executor.
      */
     public CompletableFuture<CommandResult> result() {
         return result;
@@ -306,8 +310,6 @@ public final class RunningCommand implements AutoCloseable {
         }
         return failed;
     }
-
-    private boolean ended;
 
     /** Calls {@link OutputListener#end()} once per listener; runs on the serial executor only. */
     private void endListeners() {

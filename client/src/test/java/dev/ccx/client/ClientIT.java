@@ -284,6 +284,18 @@ class ClientIT {
     }
 
     @Test
+    void serverPingsDoNotDisturbAnExecution() {
+        try (TestServer pinging = TestServer.start(b -> b.pingInterval(Duration.ofMillis(100)));
+             CcxClient c = CcxClient.connect(pinging.uri(), ClientOptions.defaults())) {
+            // The command's own sleep spans several heartbeats; each gets a pong, none reaches the execution.
+            CommandResult r = start(c, Command.shell("sleep 0.6; echo done"), null).await(WAIT);
+            assertThat(r.stdout()).isEqualTo("done\n");
+            assertThat(c.isOpen()).isTrue();
+            assertThat(c.run(Command.shell("echo again"), WAIT).succeeded()).isTrue();
+        }
+    }
+
+    @Test
     void nothingListeningFailsToConnect() throws Exception {
         int port;
         try (var s = new java.net.ServerSocket(0)) {
