@@ -60,6 +60,7 @@ public record Batch(int concurrency, Duration taskTimeout) {
             return List.of();
         }
         List<CcxClient> clients = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
         try {
             CcxClient first = CcxClient.connect(uri, options);
             clients.add(first);
@@ -75,8 +76,8 @@ public record Batch(int concurrency, Duration taskTimeout) {
                 }
             }
             int workers = Math.min(want, clients.size() * slotsPerClient);
+            // Tasks write only their own slot of results; join() below publishes them to this thread.
             AtomicInteger next = new AtomicInteger();
-            List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 CcxClient client = clients.get(w / slotsPerClient);
                 threads.add(Thread.ofVirtual().name("ccx-batch-" + w).start(() -> {
@@ -96,6 +97,8 @@ public record Batch(int concurrency, Duration taskTimeout) {
             for (CcxClient c : clients) {
                 c.close();
             }
+            // After an interrupt: closed clients fail the workers' waits at once, so this join is short.
+            joinQuietly(threads, options.closeTimeout());
         }
         for (int i = 0; i < results.length; i++) {
             if (results[i] == null) {
@@ -103,5 +106,20 @@ public record Batch(int concurrency, Duration taskTimeout) {
             }
         }
         return Arrays.asList(results);
+    }
+
+    private static void joinQuietly(List<Thread> threads, Duration bound) {
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + bound.toNanos();
+        for (Thread t : threads) {
+            try {
+                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -154,9 +154,14 @@ public final class CcxClient implements AutoCloseable {
         return connected.join().sessionId();
     }
 
-    /** The limits the server applies to this session (executions at once, message and line sizes). */
+    /**
+     * The limits the server applies to this session (executions at once, message and line sizes). A server that
+     * sends none (the original CC Executor) gets the original's rules: one execution per session, 10 MiB messages,
+     * 8 MiB lines, no known global limit.
+     */
     public Connected.Limits limits() {
-        return connected.join().limits();
+        Connected.Limits l = connected.join().limits();
+        return l != null ? l : new Connected.Limits(1, Integer.MAX_VALUE, 10L << 20, 8 << 20);
     }
 
     /** The whole {@code connected} notification: session id, server version, capabilities, limits. */
@@ -209,11 +214,11 @@ public final class CcxClient implements AutoCloseable {
             // On the reader, before the next message: notifications about it find it registered.
             ExecuteResult r = Wire.mapper().treeToValue(result, ExecuteResult.class);
             rc.started(r);
-            executions.put(r.executionId(), rc);
+            executions.put(rc.key(), rc);
             CcxException why = ended.get();
             if (why != null) {
                 // Started while the client was closing: nobody will see it, so end it at once.
-                executions.remove(r.executionId());
+                executions.remove(rc.key());
                 rc.fail(why);
                 sendText(cancelRequest(r.executionId()));
             }
@@ -386,8 +391,7 @@ public final class CcxClient implements AutoCloseable {
         }
         if (!p.future.complete(result) && Methods.EXECUTE.equals(p.method)) {
             // The caller gave up (request timeout) but the server started it: nobody owns it, so end it.
-            String executionId = result.path("execution_id").asString();
-            RunningCommand rc = executions.get(executionId);
+            RunningCommand rc = route(result);
             if (rc != null) {
                 rc.cancelAsync();
             }
@@ -402,7 +406,7 @@ public final class CcxClient implements AutoCloseable {
                 if (params == null || !method.startsWith("process.")) {
                     return;
                 }
-                RunningCommand rc = executions.get(params.path("execution_id").asString());
+                RunningCommand rc = route(params);
                 if (rc == null) {
                     return;
                 }
@@ -410,13 +414,30 @@ public final class CcxClient implements AutoCloseable {
                     case Methods.PROCESS_OUTPUT -> rc.onOutput(Wire.mapper().treeToValue(params, ProcessOutput.class));
                     case Methods.PROCESS_STARTED -> rc.onStarted(Wire.mapper().treeToValue(params, ProcessEvent.class));
                     case Methods.PROCESS_COMPLETED -> {
-                        executions.remove(rc.executionId());
+                        executions.remove(rc.key());
                         rc.onCompleted(Wire.mapper().treeToValue(params, ProcessCompleted.class));
                     }
                     default -> { } // paused, resumed, canceled, error: the control's response already said so
                 }
             }
         }
+    }
+
+    /**
+     * The execution a message is about: by {@code execution_id}, or, from a server that sends none (the original
+     * CC Executor, one execution per session), the only one running.
+     */
+    private RunningCommand route(JsonNode params) {
+        JsonNode id = params.get("execution_id");
+        if (id != null && id.isString()) {
+            return executions.get(id.stringValue());
+        }
+        if (executions.size() == 1) {
+            for (RunningCommand rc : executions.values()) {
+                return rc;
+            }
+        }
+        return null;
     }
 
     /** The connection ended; fails everything open with {@code why} (only the first cause counts). */

@@ -83,6 +83,11 @@ public final class RunningCommand implements AutoCloseable {
         return pid;
     }
 
+    /** The key this handle is routed by: the execution id, or the pid for a server that sends no id. */
+    String key() {
+        return executionId != null ? executionId : "pid:" + pid;
+    }
+
     /** What was run. */
     public Command command() {
         return command;
