@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -66,6 +68,12 @@ public final class CcxClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CcxClient.class.getName());
     /** Starts a virtual thread per task; nothing to shut down, a thread ends with its task. */
     private static final Executor VIRTUAL = r -> Thread.ofVirtual().name("ccx-client").start(r);
+    /**
+     * Reads wire records leniently: a field the peer leaves out (the original CC Executor sends no {@code seq},
+     * {@code execution_id} or {@code reason}) becomes 0, false or null instead of failing the message.
+     */
+    private static final ObjectReader LENIENT = Wire.mapper().reader()
+            .without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     private final URI uri;
     private final ClientOptions options;
@@ -212,7 +220,7 @@ public final class CcxClient implements AutoCloseable {
                 options.maxBufferedOutput(), listener);
         return call(Methods.EXECUTE, command.toParams(), result -> {
             // On the reader, before the next message: notifications about it find it registered.
-            ExecuteResult r = Wire.mapper().treeToValue(result, ExecuteResult.class);
+            ExecuteResult r = read(result, ExecuteResult.class);
             rc.started(r);
             executions.put(rc.key(), rc);
             CcxException why = ended.get();
@@ -253,7 +261,7 @@ public final class CcxClient implements AutoCloseable {
 
     /** Sends a request, blocks for its result, and converts it to {@code type}. */
     public <T> T request(String method, Object params, Class<T> type) {
-        return Wire.mapper().treeToValue(join(requestAsync(method, params), method), type);
+        return read(join(requestAsync(method, params), method), type);
     }
 
     CompletableFuture<Void> controlAsync(ControlType type, String executionId) {
@@ -337,6 +345,10 @@ public final class CcxClient implements AutoCloseable {
         }
     }
 
+    private static <T> T read(JsonNode node, Class<T> type) {
+        return LENIENT.forType(type).readValue(node);
+    }
+
     static CcxException rethrow(Throwable t) {
         while (t instanceof CompletionException || t instanceof ExecutionException) {
             if (t.getCause() == null) {
@@ -400,7 +412,7 @@ public final class CcxClient implements AutoCloseable {
 
     private void notification(String method, JsonNode params) {
         switch (method) {
-            case Methods.CONNECTED -> connected.complete(Wire.mapper().treeToValue(params, Connected.class));
+            case Methods.CONNECTED -> connected.complete(read(params, Connected.class));
             case Methods.PING -> sendText("{\"jsonrpc\":\"2.0\",\"method\":\"pong\"}");
             default -> {
                 if (params == null || !method.startsWith("process.")) {
@@ -411,11 +423,11 @@ public final class CcxClient implements AutoCloseable {
                     return;
                 }
                 switch (method) {
-                    case Methods.PROCESS_OUTPUT -> rc.onOutput(Wire.mapper().treeToValue(params, ProcessOutput.class));
-                    case Methods.PROCESS_STARTED -> rc.onStarted(Wire.mapper().treeToValue(params, ProcessEvent.class));
+                    case Methods.PROCESS_OUTPUT -> rc.onOutput(read(params, ProcessOutput.class));
+                    case Methods.PROCESS_STARTED -> rc.onStarted(read(params, ProcessEvent.class));
                     case Methods.PROCESS_COMPLETED -> {
                         executions.remove(rc.key());
-                        rc.onCompleted(Wire.mapper().treeToValue(params, ProcessCompleted.class));
+                        rc.onCompleted(read(params, ProcessCompleted.class));
                     }
                     default -> { } // paused, resumed, canceled, error: the control's response already said so
                 }

@@ -135,7 +135,7 @@ public final class RunningCommand implements AutoCloseable {
             return giveUp(timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            cancelQuietly();
+            cancelAsync();
             throw new CcxException("interrupted while waiting for execution " + executionId + "; it was canceled", e);
         } catch (ExecutionException e) {
             throw CcxClient.rethrow(e.getCause());
@@ -155,7 +155,7 @@ public final class RunningCommand implements AutoCloseable {
             s = null; // process.started missing: rely on the result alone
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            cancelQuietly();
+            cancelAsync();
             throw new CcxException("interrupted while waiting for execution " + executionId + "; it was canceled", e);
         }
         if (s != null && s.timeout() != null) {
@@ -170,7 +170,8 @@ public final class RunningCommand implements AutoCloseable {
 
     private CommandResult giveUp(Duration timeout) {
         clientTimedOut = true; // read by the reader when it builds the result, so the result carries it
-        cancelQuietly();
+        // Not waiting for CANCEL's response: the one bound here is closeTimeout, for the end itself.
+        cancelAsync();
         Duration bound = client.options().closeTimeout();
         try {
             return result.get(bound.toNanos(), TimeUnit.NANOSECONDS);
@@ -219,12 +220,12 @@ public final class RunningCommand implements AutoCloseable {
     }
 
     /**
-     * Cancels the execution if it is still running ({@link #cancel()}, errors ignored), so that a
-     * try-with-resources block leaves nothing running. Does not wait for the end.
+     * Cancels the execution if it is still running, so that a try-with-resources block leaves nothing running.
+     * Sends CANCEL and returns at once, without waiting for the response or the end; never throws.
      */
     @Override
     public void close() {
-        cancelQuietly();
+        cancelAsync();
     }
 
     /** Sends CANCEL without waiting for the response: for paths that must not block or throw. */
@@ -233,14 +234,6 @@ public final class RunningCommand implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         return client.controlAsync(ControlType.CANCEL, executionId).exceptionally(e -> null);
-    }
-
-    private void cancelQuietly() {
-        try {
-            cancel();
-        } catch (CcxException ignored) {
-            // Lost or closed connection: the server ends the execution itself (reason disconnect).
-        }
     }
 
     private void control(ControlType type) {
@@ -294,7 +287,10 @@ public final class RunningCommand implements AutoCloseable {
         stderrLines.flush(line -> deliver(Stream.STDERR, line));
         ProcessEvent s = started.getNow(null);
         Duration timeoutUsed = s == null || s.timeout() == null ? null : Duration.ofNanos((long) (s.timeout() * 1e9));
-        CommandResult r = new CommandResult(executionId, pid, c.status(), c.exitCode(), c.reason(),
+        // The original server sends no reason: a clean status or no error text means it exited on its own.
+        EndReason reason = c.reason() != null ? c.reason()
+                : "completed".equals(c.status()) || c.error() == null ? EndReason.EXIT : EndReason.ERROR;
+        CommandResult r = new CommandResult(executionId, pid, c.status(), c.exitCode(), reason,
                 Duration.ofNanos((long) (c.executionTime() * 1e9)), stdout.toString(), stderr.toString(), outputCut,
                 timeoutUsed, s == null ? null : s.timeoutSource(), clientTimedOut, c.error());
         started.complete(null);
