@@ -292,7 +292,8 @@ public final class CcxClient implements AutoCloseable {
         sendText(req.toString()).whenComplete((v, e) -> {
             if (e != null) {
                 // A socket that cannot be written is gone, whether or not the reader has noticed yet.
-                lost(new ConnectionLostException("could not send " + method + " to " + uri + ": " + e, e));
+                lost(new ConnectionLostException("connection to " + uri + " broke: could not send " + method
+                        + ": " + e, e));
                 WebSocket w = ws;
                 if (w != null) {
                     w.abort();
@@ -472,9 +473,22 @@ public final class CcxClient implements AutoCloseable {
         for (String id : List.copyOf(executions.keySet())) {
             RunningCommand rc = executions.remove(id);
             if (rc != null) {
-                rc.fail(why);
+                rc.fail(about(rc, why));
             }
         }
+    }
+
+    /** The failure as one handle reports it: the same kind, naming the execution. */
+    private CcxException about(RunningCommand rc, CcxException why) {
+        String what = "execution " + rc.executionId() + " (" + rc.command().describe() + ", pid " + rc.pid() + ")";
+        if (why instanceof ClientClosedException) {
+            return new ClientClosedException(what + " had not reported its end within " + options.closeTimeout()
+                    + " after CANCEL when the client for " + uri + " was closed");
+        }
+        if (why instanceof ConnectionLostException) {
+            return new ConnectionLostException(what + " was running when the " + why.getMessage(), why);
+        }
+        return why;
     }
 
     // ---- closing -----------------------------------------------------------------------------------------------

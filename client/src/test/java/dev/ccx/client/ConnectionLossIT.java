@@ -29,7 +29,8 @@ class ConnectionLossIT {
             lines.awaitFirst();
             long t0 = System.nanoTime();
             proxy.drop();
-            assertThatThrownBy(() -> rc.await(Duration.ofSeconds(10))).isInstanceOf(ConnectionLostException.class);
+            assertThatThrownBy(() -> rc.await(Duration.ofSeconds(10))).isInstanceOf(ConnectionLostException.class)
+                    .hasMessageContaining(rc.executionId()).hasMessageContaining("echo up; sleep 30");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
             assertThatThrownBy(() -> rc.result().join()).isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(ConnectionLostException.class);
