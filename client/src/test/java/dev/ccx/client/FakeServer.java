@@ -28,12 +28,18 @@ final class FakeServer implements AutoCloseable {
     private final LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
 
     FakeServer() throws IOException {
-        listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        this(new ServerSocket(0, 5, InetAddress.getLoopbackAddress()));
+    }
+
+    /** A peer on {@code listener}, which may be an {@link javax.net.ssl.SSLServerSocket} for {@code wss://}. */
+    FakeServer(ServerSocket listener) {
+        this.listener = listener;
         Thread.ofVirtual().name("fake-server").start(this::serve);
     }
 
     URI uri() {
-        return URI.create("ws://127.0.0.1:" + listener.getLocalPort() + "/ws/mcp");
+        String scheme = listener instanceof javax.net.ssl.SSLServerSocket ? "wss" : "ws";
+        return URI.create(scheme + "://127.0.0.1:" + listener.getLocalPort() + "/ws/mcp");
     }
 
     private void serve() {
@@ -136,7 +142,7 @@ final class FakeServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         listener.close();
-        Socket s = socket.getNow(null);
+        Socket s = socket.isCompletedExceptionally() ? null : socket.getNow(null);
         if (s != null) {
             s.close();
         }
