@@ -1,6 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The ccx client library: connect to a ccx server, run commands, batches and task lists, and follow their output.
- * Depends only on the protocol module and the JDK.
+ * Depends only on the protocol module and the JDK ({@link java.net.http.WebSocket}).
+ *
+ * <pre>{@code
+ * try (CcxClient client = CcxClient.connect(URI.create("ws://127.0.0.1:8003/ws/mcp"), ClientOptions.defaults())) {
+ *     RunningCommand rc = client.execute(Command.shell("make test").timeout(Duration.ofMinutes(10)),
+ *             (stream, line) -> System.out.println(stream + ": " + line));
+ *     CommandResult result = rc.await(Duration.ofMinutes(11));
+ *     if (!result.succeeded()) { ... result.reason(), result.exitCode(), result.stderr() ... }
+ * }
+ *
+ * List<TaskResult> results = Batch.of(4, Duration.ofMinutes(1)).run(uri, ClientOptions.defaults(), commands);
+ * List<TaskResult> steps = TaskList.of(true, Command.shell("make"), Command.shell("make test")).run(client);
+ * }</pre>
+ *
+ * <p>The rules every type follows:
+ * <ul>
+ *   <li><b>Exceptions</b> are unchecked and derive from {@link dev.ccx.client.CcxException}. How a command ended
+ *       (exit code, timeout, cancel) is data in {@link dev.ccx.client.CommandResult}, never an exception.</li>
+ *   <li><b>Every wait is bounded</b> by {@link dev.ccx.client.ClientOptions}: connect, request and close timeouts;
+ *       a command's own wait by its deadline.</li>
+ *   <li><b>Nothing the caller gave up on keeps running</b>: an {@code await} that runs out, an interrupted wait,
+ *       closing a handle or the client all send CANCEL; a lost connection makes the server end its executions.</li>
+ *   <li><b>Threads</b>: one socket reader per client that never runs user code; listeners on the callback executor,
+ *       in order per execution; all threads virtual and released on close.</li>
+ * </ul>
  */
 package dev.ccx.client;

@@ -65,6 +65,19 @@ class ClientIT {
     }
 
     @Test
+    void listenersRunOnTheGivenCallbackExecutor() {
+        try (var pool = java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "my-callbacks"))) {
+            ClientOptions options = ClientOptions.builder().callbackExecutor(pool).build();
+            try (CcxClient c = CcxClient.connect(server.uri(), options)) {
+                Lines lines = new Lines();
+                start(c, Command.shell("echo one; echo two"), lines).await(WAIT);
+                assertThat(lines.stdout()).containsExactly("one", "two");
+                assertThat(lines.lastThread().getName()).isEqualTo("my-callbacks");
+            }
+        }
+    }
+
+    @Test
     void argvEnvCwdAndExplicitTimeout() {
         try (CcxClient c = connect()) {
             Command cmd = Command.argv("sh", "-c", "echo \"$FOO\"; pwd; exit 3").env(Map.of("FOO", "b a r"))
