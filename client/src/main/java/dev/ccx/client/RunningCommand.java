@@ -162,9 +162,7 @@ public final class RunningCommand implements AutoCloseable {
             Duration bound = Duration.ofNanos((long) (s.timeout() * 1e9)).plus(client.options().closeTimeout());
             return await(bound);
         }
-        if (result.isDone()) {
-            return result.join();
-        }
+        // No deadline on the server: wait for the end itself (a failed handle throws at once).
         return await(Duration.ofDays(3650));
     }
 

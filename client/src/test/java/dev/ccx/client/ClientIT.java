@@ -184,7 +184,7 @@ class ClientIT {
         c.close();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
         // The JDK's selector thread ends shortly after shutdownNow.
-        assertThat(Wait.untilValue(5_000, ClientIT::selectorThreads, n -> n == before)).isEqualTo(before);
+        assertThat(Wait.untilValue(5_000, ClientIT::selectorThreads, n -> n <= before)).isLessThanOrEqualTo(before);
     }
 
     private static long selectorThreads() {
@@ -298,10 +298,10 @@ class ClientIT {
 
     @Test
     void serverPingsDoNotDisturbAnExecution() {
-        try (TestServer pinging = TestServer.start(b -> b.pingInterval(Duration.ofMillis(100)));
+        try (TestServer pinging = TestServer.start(b -> b.pingInterval(Duration.ofMillis(300)));
              CcxClient c = CcxClient.connect(pinging.uri(), ClientOptions.defaults())) {
             // The command's own sleep spans several heartbeats; each gets a pong, none reaches the execution.
-            CommandResult r = start(c, Command.shell("sleep 0.6; echo done"), null).await(WAIT);
+            CommandResult r = start(c, Command.shell("sleep 1; echo done"), null).await(WAIT);
             assertThat(r.stdout()).isEqualTo("done\n");
             assertThat(c.isOpen()).isTrue();
             assertThat(c.run(Command.shell("echo again"), WAIT).succeeded()).isTrue();
