@@ -91,11 +91,6 @@ public final class Execution {
         return group;
     }
 
-    /** What was launched, with its timing. */
-    public LaunchPlan plan() {
-        return plan;
-    }
-
     /** Completes with the {@code process.completed} params once they have been sent. */
     public CompletableFuture<ProcessCompleted> completion() {
         return completion;

@@ -204,8 +204,4 @@ public final class ClientSession implements ExecOwner {
             credits.release(outboundBytes);
         }
     }
-
-    boolean isOpen() {
-        return open.get();
-    }
 }
