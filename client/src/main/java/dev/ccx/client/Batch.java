@@ -7,6 +7,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,7 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Connections.</b> {@link #run} opens its own connections and closes them all before it returns. It opens
  * one, reads {@code limits().max_processes_per_session}, and opens as many more as it needs for the concurrency
  * (one connection when the server allows that many executions per session). If the server refuses extra
- * connections, the batch runs with fewer. Concurrency never exceeds the server's {@code max_processes}.
+ * connections, the batch runs with fewer. Concurrency never exceeds the server's {@code max_processes}. When a
+ * connection breaks, the task running on it ends as {@link TaskStatus#ERROR} and the next tasks of that slot run
+ * on a new connection.
  *
  * <p><b>Deadlines.</b> A task runs under its command's own timeout, else {@link #taskTimeout()}, else the one the
  * server predicts. The server enforces it and kills the process group; the client waits for that deadline plus
@@ -59,8 +67,9 @@ public record Batch(int concurrency, Duration taskTimeout) {
         if (tasks.isEmpty()) {
             return List.of();
         }
-        List<CcxClient> clients = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
+        List<CcxClient> clients = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        AtomicBoolean stopped = new AtomicBoolean();
         try {
             CcxClient first = CcxClient.connect(uri, options);
             clients.add(first);
@@ -75,30 +84,36 @@ public record Batch(int concurrency, Duration taskTimeout) {
                     break; // session limit or similar: run with the connections there are
                 }
             }
-            int workers = Math.min(want, clients.size() * slotsPerClient);
-            // Tasks write only their own slot of results; join() below publishes them to this thread.
+            int slots = Math.min(want, clients.size() * slotsPerClient);
+            // Tasks write only their own entry of results; completing the futures publishes them to this thread.
             AtomicInteger next = new AtomicInteger();
-            for (int w = 0; w < workers; w++) {
+            for (int w = 0; w < slots; w++) {
                 CcxClient client = clients.get(w / slotsPerClient);
-                threads.add(Thread.ofVirtual().name("ccx-batch-" + w).start(() -> {
-                    for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
-                        results[i] = Tasks.run(client, i, tasks.get(i), taskTimeout);
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                workers.add(done);
+                Thread.ofVirtual().name("ccx-batch-" + w).start(() -> {
+                    try {
+                        work(client, uri, options, clients, stopped, next, tasks, results);
+                        done.complete(null);
+                    } catch (RuntimeException | Error e) {
+                        done.completeExceptionally(e);
                     }
-                }));
+                });
             }
-            for (Thread t : threads) {
-                // Each task's wait is bounded, so this join is too.
-                t.join();
-            }
+            // A future's get, not Thread.join: on a ForkJoinPool thread (a parallel stream, supplyAsync) it lets the
+            // pool compensate, and the JDK's HttpClient completes its own futures on the common pool.
+            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             // Closing the clients below cancels whatever still runs.
+        } catch (ExecutionException e) {
+            throw CcxClient.rethrow(e.getCause()); // a worker bug, not a task outcome
         } finally {
-            for (CcxClient c : clients) {
-                c.close();
-            }
+            stopped.set(true);
+            closeAll(clients);
             // After an interrupt: closed clients fail the workers' waits at once, so this join is short.
-            joinQuietly(threads, options.closeTimeout());
+            joinQuietly(workers, options.closeTimeout());
+            closeAll(clients); // any a worker opened meanwhile
         }
         for (int i = 0; i < results.length; i++) {
             if (results[i] == null) {
@@ -108,18 +123,53 @@ public record Batch(int concurrency, Duration taskTimeout) {
         return Arrays.asList(results);
     }
 
-    private static void joinQuietly(List<Thread> threads, Duration bound) {
-        boolean interrupted = Thread.interrupted();
-        long deadline = System.nanoTime() + bound.toNanos();
-        for (Thread t : threads) {
-            try {
-                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                interrupted = true;
+    /** One slot: takes the next task until none is left. */
+    private void work(CcxClient client, URI uri, ClientOptions options, List<CcxClient> clients,
+                      AtomicBoolean stopped, AtomicInteger next, List<Command> tasks, TaskResult[] results) {
+        CcxClient mine = client;
+        for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
+            if (!mine.isOpen()) {
+                // The connection broke under an earlier task: later tasks get a fresh one.
+                try {
+                    mine = reconnect(uri, options, clients, stopped);
+                } catch (CcxException e) {
+                    results[i] = TaskResult.error(i, tasks.get(i), e);
+                    continue;
+                }
             }
+            results[i] = Tasks.run(mine, i, tasks.get(i), taskTimeout);
         }
-        if (interrupted) {
+    }
+
+    /** Opens a replacement connection, unless the batch is ending; registers it to be closed. */
+    private static CcxClient reconnect(URI uri, ClientOptions options, List<CcxClient> clients,
+                                       AtomicBoolean stopped) {
+        if (stopped.get()) {
+            throw new CcxException("batch is ending; task not started");
+        }
+        CcxClient c = CcxClient.connect(uri, options);
+        clients.add(c);
+        if (stopped.get()) {
+            c.close();
+            throw new CcxException("batch is ending; task not started");
+        }
+        return c;
+    }
+
+    private static void closeAll(List<CcxClient> clients) {
+        for (CcxClient c : clients) {
+            c.close();
+        }
+    }
+
+    private static void joinQuietly(List<CompletableFuture<Void>> workers, Duration bound) {
+        try {
+            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new))
+                    .get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Workers still running after the bound end on their own: their clients are closed.
         }
     }
 }

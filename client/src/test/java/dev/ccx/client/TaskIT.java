@@ -97,6 +97,29 @@ class TaskIT {
     }
 
     @Test
+    void batchCarriesOnOverANewConnectionWhenOneBreaks() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(server.uri().getPort())) {
+            java.net.URI via = java.net.URI.create("ws://127.0.0.1:" + proxy.port() + "/ws/mcp");
+            List<Command> commands = List.of(Command.shell("echo first; sleep 30"), Command.shell("echo second"),
+                    Command.shell("echo third"));
+            // On the common pool on purpose: the batch's waits must let the pool compensate, because the JDK's
+            // HttpClient completes its futures there (with 2 cores the pool has a single thread).
+            var batch = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> Batch.of(1, Duration.ofSeconds(20)).run(via, ClientOptions.defaults(), commands));
+            dev.ccx.server.testing.Wait.until(10_000, "the first task to run",
+                    () -> server.server().health().runningProcesses() == 1);
+            proxy.drop();
+            List<TaskResult> r = batch.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r).extracting(TaskResult::status)
+                    .containsExactly(TaskStatus.ERROR, TaskStatus.SUCCESS, TaskStatus.SUCCESS);
+            assertThat(r.getFirst().message()).contains("lost");
+            assertThat(r.get(2).result().stdout()).isEqualTo("third\n");
+            dev.ccx.server.testing.Wait.until(5_000, "the server to end the dropped connection's execution",
+                    () -> server.server().health().runningProcesses() == 0);
+        }
+    }
+
+    @Test
     void taskListStopsOnFailure() {
         TaskList list = TaskList.of(true, Command.shell("echo a"), Command.shell("exit 2"), Command.shell("echo c"));
         List<TaskResult> r = list.run(server.uri(), ClientOptions.defaults());
