@@ -55,6 +55,9 @@ import tools.jackson.databind.node.ObjectNode;
  * notification to the execution named by its {@code execution_id}, and answers the server's {@code ping} with
  * {@code pong}. It never runs user code: output listeners run on {@link ClientOptions#callbackExecutor()}. All
  * threads the client starts are virtual threads owned by it, and its {@link HttpClient} is shut down on close.
+ * Every blocking wait of the client is a {@link CompletableFuture#get} (a managed block), so calling it from a
+ * {@link java.util.concurrent.ForkJoinPool} thread is safe: the JDK's HttpClient completes some of its own futures
+ * on the common pool, which a plain {@code Thread.join} there could starve.
  *
  * <p><b>Closing.</b> {@link #close()} is idempotent and safe from any thread. It sends CANCEL to every execution
  * this client started that is still running, waits for their {@code process.completed} up to
