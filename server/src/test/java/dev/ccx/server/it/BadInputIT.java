@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.ccx.protocol.ExecuteParams;
 import dev.ccx.protocol.Wire;
 import dev.ccx.server.testing.Groups;
+import dev.ccx.server.testing.SharedServer;
 import dev.ccx.server.testing.TestClient;
 import dev.ccx.server.testing.TestServer;
 import dev.ccx.server.testing.Wait;
@@ -30,10 +31,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -49,17 +49,8 @@ import tools.jackson.databind.JsonNode;
 class BadInputIT {
     private static final long WAIT_MS = 10_000;
     private static final AtomicLong MARKERS = new AtomicLong();
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer();
 
     // ---- JSON-RPC envelope -------------------------------------------------------------------------------------
 

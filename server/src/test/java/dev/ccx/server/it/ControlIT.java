@@ -6,17 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ccx.protocol.ExecuteParams;
 import dev.ccx.server.process.ProcessGroup;
 import dev.ccx.server.testing.Groups;
+import dev.ccx.server.testing.SharedServer;
 import dev.ccx.server.testing.ProcState;
 import dev.ccx.server.testing.TestClient;
-import dev.ccx.server.testing.TestServer;
 import dev.ccx.server.testing.Wait;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** PAUSE / RESUME / CANCEL, timeouts and disconnects, always acting on the whole process group. */
@@ -25,17 +24,8 @@ class ControlIT {
     /** Starts a background grandchild, prints its pid, then keeps the leader alive. */
     private static final String WITH_GRANDCHILD =
             "(while true; do sleep 0.05; done) & echo child $!; while true; do sleep 0.05; done";
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(b -> b.maxProcessesPerSession(4));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer(b -> b.maxProcessesPerSession(4));
 
     @Test
     void pauseAndResumeReachGrandchildrenAndCancelEndsThem() {

@@ -5,28 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccx.protocol.ExecuteParams;
 import dev.ccx.server.testing.Groups;
+import dev.ccx.server.testing.SharedServer;
 import dev.ccx.server.testing.TestClient;
-import dev.ccx.server.testing.TestServer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 @ExtendWith(Groups.class)
 class ExecuteIT {
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer();
 
     @Test
     void connectedComesFirstWithSessionAndCapabilities() {

@@ -8,15 +8,14 @@ import dev.ccx.protocol.ExecuteParams;
 import dev.ccx.protocol.Wire;
 import dev.ccx.server.ServerConfig;
 import dev.ccx.server.testing.Groups;
+import dev.ccx.server.testing.SharedServer;
 import dev.ccx.server.testing.TestClient;
-import dev.ccx.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,17 +25,8 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(Groups.class)
 class OutputIT {
     private static final int CHUNK = Wire.CHUNK_CHARS;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer();
 
     // ---- helpers -------------------------------------------------------------------------------------------
 
