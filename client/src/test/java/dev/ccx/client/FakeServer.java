@@ -97,7 +97,13 @@ final class FakeServer implements AutoCloseable {
             }
             int opcode = b0 & 0x0f;
             if (opcode == 8) {
-                return; // close
+                // Answer the close handshake, as a real server does, so the client's close is quick.
+                synchronized (this) {
+                    OutputStream out = socket.join().getOutputStream();
+                    out.write(new byte[] {(byte) 0x88, 0});
+                    out.flush();
+                }
+                return;
             }
             if (opcode == 1 || opcode == 0) {
                 message.append(new String(payload, StandardCharsets.UTF_8));
