@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ccx.protocol.EndReason;
 import dev.ccx.protocol.ErrorCode;
 import dev.ccx.server.testing.Groups;
+import dev.ccx.server.testing.SharedServer;
 import dev.ccx.server.testing.ProcState;
 import dev.ccx.server.testing.TestServer;
 import dev.ccx.server.testing.Wait;
@@ -14,26 +15,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client against a real server on port 0: output, controls, timeouts, close, token, several executions. */
 @ExtendWith(Groups.class)
 class ClientIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer();
 
     private static CcxClient connect() {
         return CcxClient.connect(server.uri(), ClientOptions.defaults());

@@ -4,31 +4,22 @@ package dev.ccx.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccx.server.testing.Groups;
+import dev.ccx.server.testing.SharedServer;
 import dev.ccx.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Batches and task lists against a real server. */
 @ExtendWith(Groups.class)
 class TaskIT {
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer();
 
     /** Task i of the mixed batch: fails, times out, does not exist, or echoes. */
     private static Command mixed(int i) {
