@@ -19,9 +19,14 @@ public final class Ccx implements Runnable {
         spec.commandLine().usage(System.err);
     }
 
+    /** The command line with every subcommand, writing to {@code out} and {@code err}. */
+    static CommandLine commandLine(java.io.PrintStream out, java.io.PrintStream err) {
+        return new CommandLine(new Ccx()).addSubcommand(new RunCommand(out, err));
+    }
+
     /** Runs the CLI and exits with the subcommand's code. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Ccx()).execute(args));
+        System.exit(commandLine(System.out, System.err).execute(args));
     }
 
     /** Reports the version for {@code --version}. */

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.cli;
+
+import dev.ccx.client.CcxClient;
+import dev.ccx.client.CcxException;
+import dev.ccx.client.ClientOptions;
+import dev.ccx.client.Command;
+import dev.ccx.client.CommandResult;
+import dev.ccx.client.ConnectFailedException;
+import dev.ccx.client.RequestFailedException;
+import dev.ccx.client.RunningCommand;
+import dev.ccx.client.Stream;
+import dev.ccx.protocol.EndReason;
+import dev.ccx.protocol.ErrorCode;
+import dev.ccx.protocol.Wire;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ccx run -- CMD...}: runs one command on a ccx server, streams its stdout and stderr as they arrive, and
+ * exits with the command's exit code.
+ */
+@picocli.CommandLine.Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a command on a ccx server, stream its output live, exit with its exit code.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"N:the command's own exit code", "124:it hit its timeout or idle timeout",
+                        "125:ccx failed: server not reachable, request refused, connection lost",
+                        "127:the program was not found", "130:it was canceled or its connection closed",
+                        "143:the server shut down"})
+final class RunCommand implements Callable<Integer> {
+    static final int TIMED_OUT = 124;
+    static final int CCX_FAILED = 125;
+    static final int NOT_FOUND = 127;
+    static final int CANCELED = 130;
+    static final int SHUTDOWN = 143;
+
+    @Option(names = "--url", defaultValue = "${env:CCX_URL:-ws://127.0.0.1:8003/ws/mcp}",
+            description = "Server URL (env CCX_URL; default ${DEFAULT-VALUE}).")
+    URI url;
+
+    @Option(names = "--token", defaultValue = "${env:CCX_TOKEN}", description = "Token (env CCX_TOKEN).")
+    String token;
+
+    @Option(names = "--timeout", description = "Deadline in seconds; without it the server predicts one.")
+    Double timeout;
+
+    @Option(names = "--shell", description = "Run the words as one shell command line instead of as argv.")
+    boolean shell;
+
+    @Option(names = "--json", description = "Print one JSON object per output line, then the result, for machines.")
+    boolean json;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments (after --).")
+    List<String> command;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    RunCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+        Command what = shell ? Command.shell(String.join(" ", command)) : Command.argv(command);
+        if (timeout != null) {
+            what = what.timeout(Duration.ofMillis((long) (timeout * 1000)));
+        }
+        ClientOptions options = ClientOptions.builder().token(token).build();
+        try (CcxClient client = CcxClient.connect(url, options)) {
+            RunningCommand running = client.execute(what, this::print);
+            return finish(running.await());
+        } catch (ConnectFailedException e) {
+            err.println("ccx run: cannot reach a ccx server at " + url + ": " + e.getMessage()
+                    + "\nccx run: start one with ./ccx serve, or point --url (CCX_URL) at a running one");
+            return CCX_FAILED;
+        } catch (RequestFailedException e) {
+            err.println("ccx run: " + e.getMessage());
+            return e.errorCode() == ErrorCode.SPAWN_FAILED ? NOT_FOUND : CCX_FAILED;
+        } catch (CcxException e) {
+            err.println("ccx run: " + e.getMessage());
+            return CCX_FAILED;
+        }
+    }
+
+    private synchronized void print(Stream stream, String line) {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", stream == Stream.STDOUT ? "stdout" : "stderr");
+            m.put("line", line);
+            out.println(Wire.mapper().writeValueAsString(m));
+        } else {
+            (stream == Stream.STDOUT ? out : err).println(line);
+        }
+    }
+
+    private int finish(CommandResult r) {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "result");
+            m.put("status", r.status());
+            m.put("exit_code", r.exitCode());
+            m.put("reason", r.reason() == null ? null : r.reason().wire());
+            m.put("duration", r.duration().toMillis() / 1000.0);
+            m.put("timeout", r.timeoutUsed() == null ? null : r.timeoutUsed().toMillis() / 1000.0);
+            m.put("timeout_source", r.timeoutSource());
+            out.println(Wire.mapper().writeValueAsString(m));
+        } else if (r.reason() != EndReason.EXIT) {
+            err.println("ccx run: " + (r.error() != null ? r.error() : "ended: " + r.reason()));
+        }
+        out.flush();
+        if (r.reason() == null) {
+            return CCX_FAILED;
+        }
+        return switch (r.reason()) {
+            case EXIT -> r.exitCode() == null ? CCX_FAILED : r.exitCode();
+            case TIMEOUT, IDLE_TIMEOUT -> TIMED_OUT;
+            case CANCELED, DISCONNECT -> CANCELED;
+            case SHUTDOWN -> SHUTDOWN;
+            case ERROR -> CCX_FAILED;
+        };
+    }
+}
