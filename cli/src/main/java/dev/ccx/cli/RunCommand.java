@@ -3,7 +3,6 @@ package dev.ccx.cli;
 
 import dev.ccx.client.CcxClient;
 import dev.ccx.client.CcxException;
-import dev.ccx.client.ClientOptions;
 import dev.ccx.client.Command;
 import dev.ccx.client.CommandResult;
 import dev.ccx.client.ConnectFailedException;
@@ -14,12 +13,12 @@ import dev.ccx.protocol.EndReason;
 import dev.ccx.protocol.ErrorCode;
 import dev.ccx.protocol.Wire;
 import java.io.PrintStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,12 +40,8 @@ final class RunCommand implements Callable<Integer> {
     static final int CANCELED = 130;
     static final int SHUTDOWN = 143;
 
-    @Option(names = "--url", defaultValue = "${env:CCX_URL:-ws://127.0.0.1:8003/ws/mcp}",
-            description = "Server URL (env CCX_URL; default ${DEFAULT-VALUE}).")
-    URI url;
-
-    @Option(names = "--token", defaultValue = "${env:CCX_TOKEN}", description = "Token (env CCX_TOKEN).")
-    String token;
+    @Mixin
+    ServerOptions server;
 
     @Option(names = "--timeout", description = "Deadline in seconds; without it the server predicts one.")
     Double timeout;
@@ -74,13 +69,11 @@ final class RunCommand implements Callable<Integer> {
         if (timeout != null) {
             what = what.timeout(Duration.ofMillis((long) (timeout * 1000)));
         }
-        ClientOptions options = ClientOptions.builder().token(token).build();
-        try (CcxClient client = CcxClient.connect(url, options)) {
+        try (CcxClient client = server.connect()) {
             RunningCommand running = client.execute(what, this::print);
             return finish(running.await());
         } catch (ConnectFailedException e) {
-            err.println("ccx run: cannot reach a ccx server at " + url + ": " + e.getMessage()
-                    + "\nccx run: start one with ./ccx serve, or point --url (CCX_URL) at a running one");
+            err.println(server.unreachable("run", e));
             return CCX_FAILED;
         } catch (RequestFailedException e) {
             err.println("ccx run: " + e.getMessage());

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code ccx run} against a real server: live output, exit codes, clear errors. */
+/** {@code ccx run} and {@code ccx estimate} against a real server: live output, exit codes, clear errors. */
 @ExtendWith(Groups.class)
-class RunCommandIT {
+class ClientCommandsIT {
     @RegisterExtension
     static final SharedServer server = new SharedServer();
 
@@ -61,5 +61,16 @@ class RunCommandIT {
         int code = ccx("run", "--url", "ws://127.0.0.1:" + port + "/ws/mcp", "--", "true");
         assertThat(code).isEqualTo(RunCommand.CCX_FAILED);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("ws://127.0.0.1:" + port, "./ccx serve");
+    }
+
+    @Test
+    void estimateNamesTheTaskAndWhereTheTimeoutComesFrom() {
+        int code = ccx("estimate", "--url", server.uri().toString(), "--", "git", "status");
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("task cmd:git_status: timeout ")
+                .contains("default");
+        out.reset();
+        assertThat(ccx("estimate", "--json", "--url", server.uri().toString(), "--", "sleep", "5")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"category\":\"cmd\"", "\"name\":\"sleep\"");
     }
 }

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.cli;
+
+import dev.ccx.client.CcxClient;
+import dev.ccx.client.CcxException;
+import dev.ccx.client.Command;
+import dev.ccx.client.ConnectFailedException;
+import dev.ccx.protocol.TaskEstimate;
+import dev.ccx.protocol.Wire;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ccx estimate -- CMD...}: the timeout the server would give a command, and why, without running it. */
+@picocli.CommandLine.Command(name = "estimate", mixinStandardHelpOptions = true,
+        description = "Show the timeout the server would predict for a command, without running it.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the estimate was printed", "125:ccx failed: server not reachable or request refused"})
+final class EstimateCommand implements Callable<Integer> {
+    @Mixin
+    ServerOptions server;
+
+    @Option(names = "--shell", description = "Treat the words as one shell command line instead of as argv.")
+    boolean shell;
+
+    @Option(names = "--json", description = "Print the estimate as JSON.")
+    boolean json;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments (after --).")
+    List<String> command;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    EstimateCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+        Command what = shell ? Command.shell(String.join(" ", command)) : Command.argv(command);
+        try (CcxClient client = server.connect()) {
+            TaskEstimate e = client.estimate(what);
+            if (json) {
+                out.println(Wire.mapper().writeValueAsString(e));
+            } else {
+                out.printf("task %s:%s: timeout %.1fs (%s, %d runs%s%s)%n", e.category(), e.name(), e.timeout(),
+                        e.source(), e.samples(),
+                        e.expectedDuration() == null ? "" : String.format(", typically %.1fs", e.expectedDuration()),
+                        e.loadFactor() > 1 ? String.format(", x%.2f for load", e.loadFactor()) : "");
+            }
+            return 0;
+        } catch (ConnectFailedException e) {
+            err.println(server.unreachable("estimate", e));
+            return RunCommand.CCX_FAILED;
+        } catch (CcxException e) {
+            err.println("ccx estimate: " + e.getMessage());
+            return RunCommand.CCX_FAILED;
+        }
+    }
+}
