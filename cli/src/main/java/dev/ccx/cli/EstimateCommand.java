@@ -8,11 +8,9 @@ import dev.ccx.client.ConnectFailedException;
 import dev.ccx.protocol.TaskEstimate;
 import dev.ccx.protocol.Wire;
 import java.io.PrintStream;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code ccx estimate -- CMD...}: the timeout the server would give a command, and why, without running it. */
 @picocli.CommandLine.Command(name = "estimate", mixinStandardHelpOptions = true,
@@ -23,14 +21,11 @@ final class EstimateCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
-    @Option(names = "--shell", description = "Treat the words as one shell command line instead of as argv.")
-    boolean shell;
+    @Mixin
+    CommandArgs command;
 
     @Option(names = "--json", description = "Print the estimate as JSON.")
     boolean json;
-
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments (after --).")
-    List<String> command;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -42,7 +37,7 @@ final class EstimateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Command what = shell ? Command.shell(String.join(" ", command)) : Command.argv(command);
+        Command what = command.toCommand();
         try (CcxClient client = server.connect()) {
             TaskEstimate e = client.estimate(what);
             if (json) {

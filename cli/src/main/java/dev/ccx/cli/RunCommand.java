@@ -15,12 +15,10 @@ import dev.ccx.protocol.Wire;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ccx run -- CMD...}: runs one command on a ccx server, streams its stdout and stderr as they arrive, and
@@ -46,14 +44,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--timeout", description = "Deadline in seconds; without it the server predicts one.")
     Double timeout;
 
-    @Option(names = "--shell", description = "Run the words as one shell command line instead of as argv.")
-    boolean shell;
+    @Mixin
+    CommandArgs command;
 
     @Option(names = "--json", description = "Print one JSON object per output line, then the result, for machines.")
     boolean json;
-
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments (after --).")
-    List<String> command;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -65,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Command what = shell ? Command.shell(String.join(" ", command)) : Command.argv(command);
+        Command what = command.toCommand();
         if (timeout != null) {
             what = what.timeout(Duration.ofMillis((long) (timeout * 1000)));
         }

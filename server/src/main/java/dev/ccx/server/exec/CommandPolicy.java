@@ -60,7 +60,7 @@ public final class CommandPolicy {
         requireExecutable(argv.getFirst(), cwd, env.getOrDefault("PATH", ""));
         String display = p.command() != null ? p.command() : String.join(" ", argv);
         return new LaunchPlan(List.copyOf(argv), cwd, Map.copyOf(env), display, nanos(p.timeout()),
-                nanos(p.idleTimeout()), null, p.timeout() != null ? "explicit" : "none", null);
+                nanos(p.idleTimeout()), null, null, null);
     }
 
     private List<String> argv(ExecuteParams p) {

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param idleTimeout     idle timeout in nanoseconds, or 0 for none
  * @param taskKey         the task kind the run is recorded under, or {@code null} before classification
  * @param timeoutSource   where {@code timeout} came from: explicit, history, similar, default or none
+ *                        ({@code null} before classification)
  * @param expectedSeconds typical duration of this kind of task, or {@code null} when unknown
  */
 public record LaunchPlan(List<String> argv, Path cwd, Map<String, String> env, String display, long timeout,
