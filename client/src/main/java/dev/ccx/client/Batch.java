@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs many commands at once, at most {@link #concurrency()} at a time, and reports one {@link TaskResult} per
- * command, in input order. One task's failure (non-zero exit, timeout, refused start, lost connection) never stops
- * or hides the others.
+ * Runs many tasks ({@link Command}s, Claude Code runs) at once, at most {@link #concurrency()} at a time, and
+ * reports one {@link TaskResult} per task, in input order. One task's failure (non-zero exit, timeout, refused
+ * start, lost connection) never stops or hides the others.
  *
  * <p><b>Connections.</b> {@link #run} opens its own connections and closes them all before it returns. It opens
  * one, reads {@code limits().max_processes_per_session}, and opens as many more as it needs for the concurrency
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection breaks, the task running on it ends as {@link TaskStatus#ERROR} and the next tasks of that slot run
  * on a new connection.
  *
- * <p><b>Deadlines.</b> A task runs under its command's own timeout, else {@link #taskTimeout()}, else the one the
+ * <p><b>Deadlines.</b> A task runs under its own timeout, else {@link #taskTimeout()}, else the one the
  * server predicts. The server enforces it and kills the process group; the client waits for that deadline plus
  * {@link ClientOptions#closeTimeout()} and then cancels the task itself.
  *
@@ -54,15 +54,22 @@ public record Batch(int concurrency, Duration taskTimeout) {
         return new Batch(concurrency, taskTimeout);
     }
 
+    /** Runs {@code tasks} as {@link #run(URI, ClientOptions, List, TaskListener)} does, without a listener. */
+    public List<TaskResult> run(URI uri, ClientOptions options, List<? extends Task> tasks) {
+        return run(uri, options, tasks, TaskListener.NONE);
+    }
+
     /**
-     * Runs {@code commands} against the server at {@code uri}.
+     * Runs {@code input} against the server at {@code uri}, telling {@code listener} of each start, output line and
+     * end (from several threads at once; see {@link TaskListener}).
      *
-     * @return one result per command, in input order
+     * @return one result per task, in input order
      * @throws ConnectFailedException not even one connection could be opened (then nothing ran)
      */
-    public List<TaskResult> run(URI uri, ClientOptions options, List<Command> commands) {
+    public List<TaskResult> run(URI uri, ClientOptions options, List<? extends Task> input, TaskListener listener) {
         Objects.requireNonNull(options, "options");
-        List<Command> tasks = List.copyOf(commands);
+        Objects.requireNonNull(listener, "listener");
+        List<Task> tasks = List.copyOf(input);
         TaskResult[] results = new TaskResult[tasks.size()];
         if (tasks.isEmpty()) {
             return List.of();
@@ -93,7 +100,7 @@ public record Batch(int concurrency, Duration taskTimeout) {
                 workers.add(done);
                 Thread.ofVirtual().name("ccx-batch-" + w).start(() -> {
                     try {
-                        work(client, uri, options, clients, stopped, next, tasks, results);
+                        work(client, uri, options, clients, stopped, next, tasks, results, listener);
                         done.complete(null);
                     } catch (RuntimeException | Error e) {
                         done.completeExceptionally(e);
@@ -118,6 +125,7 @@ public record Batch(int concurrency, Duration taskTimeout) {
         for (int i = 0; i < results.length; i++) {
             if (results[i] == null) {
                 results[i] = TaskResult.error(i, tasks.get(i), new CcxException("batch was interrupted"));
+                listener.finished(results[i]);
             }
         }
         return Arrays.asList(results);
@@ -125,7 +133,8 @@ public record Batch(int concurrency, Duration taskTimeout) {
 
     /** One slot: takes the next task until none is left. */
     private void work(CcxClient client, URI uri, ClientOptions options, List<CcxClient> clients,
-                      AtomicBoolean stopped, AtomicInteger next, List<Command> tasks, TaskResult[] results) {
+                      AtomicBoolean stopped, AtomicInteger next, List<Task> tasks, TaskResult[] results,
+                      TaskListener listener) {
         CcxClient mine = client;
         for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
             if (!mine.isOpen()) {
@@ -134,10 +143,12 @@ public record Batch(int concurrency, Duration taskTimeout) {
                     mine = reconnect(uri, options, clients, stopped);
                 } catch (CcxException e) {
                     results[i] = TaskResult.error(i, tasks.get(i), e);
+                    listener.finished(results[i]);
                     continue;
                 }
             }
-            results[i] = Tasks.run(mine, i, tasks.get(i), taskTimeout);
+            results[i] = tasks.get(i).run(mine, i, taskTimeout, listener);
+            listener.finished(results[i]);
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param env          variables added to the server's environment (insertion order kept), never {@code null}
  */
 public record Command(String shellCommand, List<String> argv, Duration timeout, Duration idleTimeout, String cwd,
-                      Map<String, String> env) {
+                      Map<String, String> env) implements Task {
 
     /** Checks the command; a bad one fails here, naming the field. */
     public Command {
@@ -86,7 +86,14 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
         return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env);
     }
 
+    /** Runs the command to its end; see {@link Task#run}. */
+    @Override
+    public TaskResult run(CcxClient client, int index, Duration defaultTimeout, TaskListener listener) {
+        return Tasks.run(client, index, this, defaultTimeout, listener);
+    }
+
     /** The command as text for messages: the shell line, or argv joined by spaces. */
+    @Override
     public String describe() {
         return shellCommand != null ? shellCommand : String.join(" ", argv);
     }

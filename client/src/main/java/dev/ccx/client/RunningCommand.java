@@ -94,6 +94,16 @@ public final class RunningCommand implements AutoCloseable {
     }
 
     /**
+     * The server's {@code process.started} notice once it has arrived: the deadline in force and where it came from,
+     * and the typical duration of this kind of task when history knows it (for an ETA). Empty before it arrives,
+     * and for a server that sends none.
+     */
+    public java.util.Optional<ProcessEvent> startInfo() {
+        return started.isDone() && !started.isCompletedExceptionally()
+                ? java.util.Optional.ofNullable(started.getNow(null)) : java.util.Optional.empty();
+    }
+
+    /**
      * Adds a listener for the lines that arrive from now on. Lines delivered before this call are not repeated;
      * to see every line, pass the listener to {@link CcxClient#execute(Command, OutputListener)}.
      */

@@ -7,61 +7,67 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs commands one after another on one connection: each starts only when the previous one has ended. Results
- * come back in order, one per command.
+ * Runs tasks ({@link Command}s, Claude Code runs) one after another on one connection: each starts only when the
+ * previous one has ended. Results come back in order, one per task.
  *
  * <p>With {@code stopOnFailure}, the first task that does not succeed ends the list and every later task is
  * reported as {@link TaskStatus#SKIPPED}; without it, every task runs whatever happened before.
  *
- * <p><b>Deadlines.</b> A task runs under its command's own timeout, else {@link #taskTimeout()}, else the one the
+ * <p><b>Deadlines.</b> A task runs under its own timeout, else {@link #taskTimeout()}, else the one the
  * server predicts from history (see {@code docs/timing.md}). The client waits for that deadline plus
  * {@link ClientOptions#closeTimeout()}, then cancels. Only a server that enforces no deadline at all (prediction
  * off, no timeout given) is waited for without bound.
  *
- * <p><b>Threads.</b> {@code run} blocks its caller and starts no thread of its own. Immutable and thread-safe.
+ * <p><b>Threads.</b> {@code run} blocks its caller and starts no thread of its own; the listener is called on the
+ * caller's thread (output lines on the execution's callback thread). Immutable and thread-safe.
  *
- * @param commands      the tasks, in order
+ * @param tasks         the tasks, in order
  * @param stopOnFailure whether a task that does not succeed skips the rest
  * @param taskTimeout   deadline for commands without their own, or {@code null} for the server's prediction
  */
-public record TaskList(List<Command> commands, boolean stopOnFailure, Duration taskTimeout) {
+public record TaskList(List<Task> tasks, boolean stopOnFailure, Duration taskTimeout) {
 
     /** Checks the settings. */
     public TaskList {
-        commands = List.copyOf(commands);
+        tasks = List.copyOf(tasks);
         if (taskTimeout != null && (taskTimeout.isNegative() || taskTimeout.isZero())) {
             throw new IllegalArgumentException("taskTimeout must be positive, got " + taskTimeout);
         }
     }
 
     /** A list that stops at the first failure when {@code stopOnFailure}, with server-predicted deadlines. */
-    public static TaskList of(boolean stopOnFailure, Command... commands) {
-        return new TaskList(List.of(commands), stopOnFailure, null);
+    public static TaskList of(boolean stopOnFailure, Task... tasks) {
+        return new TaskList(List.of(tasks), stopOnFailure, null);
     }
 
     /** A copy with a deadline for commands that have none. */
     public TaskList taskTimeout(Duration timeout) {
-        return new TaskList(commands, stopOnFailure, timeout);
+        return new TaskList(tasks, stopOnFailure, timeout);
+    }
+
+    /** Runs the list on {@code client}, which stays open afterwards, without a listener. */
+    public List<TaskResult> run(CcxClient client) {
+        return run(client, TaskListener.NONE);
     }
 
     /**
-     * Runs the list on {@code client}, which stays open afterwards.
+     * Runs the list on {@code client}, which stays open afterwards, telling {@code listener} of each start, output
+     * line and end (skipped tasks included).
      *
-     * @return one result per command, in order
+     * @return one result per task, in order
      */
-    public List<TaskResult> run(CcxClient client) {
-        List<TaskResult> results = new ArrayList<>(commands.size());
+    public List<TaskResult> run(CcxClient client, TaskListener listener) {
+        List<TaskResult> results = new ArrayList<>(tasks.size());
         TaskResult failed = null;
-        for (int i = 0; i < commands.size(); i++) {
-            Command c = commands.get(i);
-            if (failed != null) {
-                results.add(new TaskResult(i, c, TaskStatus.SKIPPED, null, "skipped: task " + failed.index()
-                        + " (" + failed.command().describe() + ") ended " + failed.status()));
-                continue;
-            }
-            TaskResult r = Tasks.run(client, i, c, taskTimeout);
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
+            TaskResult r = failed != null
+                    ? TaskResult.skipped(i, t, "skipped: task " + (failed.index() + 1) + " ("
+                            + failed.task().describe() + ") ended " + failed.status())
+                    : t.run(client, i, taskTimeout, listener);
             results.add(r);
-            if (stopOnFailure && !r.succeeded()) {
+            listener.finished(r);
+            if (failed == null && stopOnFailure && !r.succeeded()) {
                 failed = r;
             }
         }
@@ -70,8 +76,13 @@ public record TaskList(List<Command> commands, boolean stopOnFailure, Duration t
 
     /** Opens a connection, runs the list on it, and closes it. */
     public List<TaskResult> run(URI uri, ClientOptions options) {
+        return run(uri, options, TaskListener.NONE);
+    }
+
+    /** Opens a connection, runs the list on it with {@code listener}, and closes it. */
+    public List<TaskResult> run(URI uri, ClientOptions options, TaskListener listener) {
         try (CcxClient client = CcxClient.connect(uri, options)) {
-            return run(client);
+            return run(client, listener);
         }
     }
 }

@@ -117,7 +117,7 @@ class TaskIT {
         assertThat(r).extracting(TaskResult::status)
                 .containsExactly(TaskStatus.SUCCESS, TaskStatus.FAILED, TaskStatus.SKIPPED);
         assertThat(r.get(2).result()).isNull();
-        assertThat(r.get(2).message()).contains("task 1");
+        assertThat(r.get(2).message()).contains("task 2 (exit 2)");
     }
 
     @Test
