@@ -51,10 +51,10 @@ final class EstimateCommand implements Callable<Integer> {
             return 0;
         } catch (ConnectFailedException e) {
             err.println(server.unreachable("estimate", e));
-            return RunCommand.CCX_FAILED;
+            return ExitCodes.CCX_FAILED;
         } catch (CcxException e) {
             err.println("ccx estimate: " + e.getMessage());
-            return RunCommand.CCX_FAILED;
+            return ExitCodes.CCX_FAILED;
         }
     }
 }

@@ -32,11 +32,6 @@ import picocli.CommandLine.Option;
                         "127:the program was not found", "130:it was canceled or its connection closed",
                         "143:the server shut down"})
 final class RunCommand implements Callable<Integer> {
-    static final int TIMED_OUT = 124;
-    static final int CCX_FAILED = 125;
-    static final int NOT_FOUND = 127;
-    static final int CANCELED = 130;
-    static final int SHUTDOWN = 143;
 
     @Mixin
     ServerOptions server;
@@ -46,6 +41,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     CommandArgs command;
+
+    @Mixin
+    ExecOptions exec;
 
     @Option(names = "--json", description = "Print one JSON object per output line, then the result, for machines.")
     boolean json;
@@ -60,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Command what = command.toCommand();
+        Command what = command.toCommand().cwd(exec.directory()).env(exec.env);
         if (timeout != null) {
             what = what.timeout(Duration.ofMillis((long) (timeout * 1000)));
         }
@@ -69,13 +67,13 @@ final class RunCommand implements Callable<Integer> {
             return finish(running.await());
         } catch (ConnectFailedException e) {
             err.println(server.unreachable("run", e));
-            return CCX_FAILED;
+            return ExitCodes.CCX_FAILED;
         } catch (RequestFailedException e) {
             err.println("ccx run: " + e.getMessage());
-            return e.errorCode() == ErrorCode.SPAWN_FAILED ? NOT_FOUND : CCX_FAILED;
+            return e.errorCode() == ErrorCode.SPAWN_FAILED ? ExitCodes.NOT_FOUND : ExitCodes.CCX_FAILED;
         } catch (CcxException e) {
             err.println("ccx run: " + e.getMessage());
-            return CCX_FAILED;
+            return ExitCodes.CCX_FAILED;
         }
     }
 
@@ -106,14 +104,14 @@ final class RunCommand implements Callable<Integer> {
         }
         out.flush();
         if (r.reason() == null) {
-            return CCX_FAILED;
+            return ExitCodes.CCX_FAILED;
         }
         return switch (r.reason()) {
-            case EXIT -> r.exitCode() == null ? CCX_FAILED : r.exitCode();
-            case TIMEOUT, IDLE_TIMEOUT -> TIMED_OUT;
-            case CANCELED, DISCONNECT -> CANCELED;
-            case SHUTDOWN -> SHUTDOWN;
-            case ERROR -> CCX_FAILED;
+            case EXIT -> r.exitCode() == null ? ExitCodes.CCX_FAILED : r.exitCode();
+            case TIMEOUT, IDLE_TIMEOUT -> ExitCodes.TIMED_OUT;
+            case CANCELED, DISCONNECT -> ExitCodes.CANCELED;
+            case SHUTDOWN -> ExitCodes.SHUTDOWN;
+            case ERROR -> ExitCodes.CCX_FAILED;
         };
     }
 }

@@ -23,7 +23,7 @@ class ClientCommandsIT {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int ccx(String... args) {
-        return Ccx.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Ccx.commandLine(java.io.InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).execute(args);
     }
 
@@ -46,9 +46,9 @@ class ClientCommandsIT {
     @Test
     void timeoutAndMissingProgramHaveTheirOwnExitCodes() {
         assertThat(ccx("run", "--timeout", "0.3", "--url", server.uri().toString(), "--", "sleep", "30"))
-                .isEqualTo(RunCommand.TIMED_OUT);
+                .isEqualTo(ExitCodes.TIMED_OUT);
         assertThat(ccx("run", "--url", server.uri().toString(), "--", "no-such-program-xyz"))
-                .isEqualTo(RunCommand.NOT_FOUND);
+                .isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no-such-program-xyz");
     }
 
@@ -59,7 +59,7 @@ class ClientCommandsIT {
             port = s.getLocalPort();
         }
         int code = ccx("run", "--url", "ws://127.0.0.1:" + port + "/ws/mcp", "--", "true");
-        assertThat(code).isEqualTo(RunCommand.CCX_FAILED);
+        assertThat(code).isEqualTo(ExitCodes.CCX_FAILED);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("ws://127.0.0.1:" + port, "./ccx serve");
     }
 

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.cli;
+
+import dev.ccx.cli.progress.ProgressMode;
+import dev.ccx.cli.progress.ProgressView;
+import dev.ccx.cli.progress.Units;
+import dev.ccx.cli.report.Report;
+import dev.ccx.cli.report.ResultJson;
+import dev.ccx.client.CcxClient;
+import dev.ccx.client.ConnectFailedException;
+import dev.ccx.client.TaskResult;
+import dev.ccx.client.claude.ClaudeResult;
+import dev.ccx.client.claude.ClaudeTask;
+import dev.ccx.client.claude.PromptWrapper;
+import dev.ccx.protocol.Wire;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code ccx claude PROMPT}: one Claude Code run on a ccx server, with live progress on stderr, the answer on stdout,
+ * retries after rate and usage limits, and an exit code for scripts.
+ */
+@picocli.CommandLine.Command(name = "claude", mixinStandardHelpOptions = true,
+        description = {"Run a Claude Code prompt on a ccx server: live progress on stderr, the answer on stdout.",
+                       "The prompt is passed as one argument to claude -p, never through a shell."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:Claude answered (and the answer matched --schema)",
+                        "1:Claude's run failed: an error result, no result, an off-schema answer, a non-zero exit",
+                        "2:bad usage",
+                        "124:the run hit its timeout (the text so far is still printed)",
+                        "125:ccx failed: server not reachable, claude not found, connection lost",
+                        "130:canceled (Ctrl-C); the text so far is still printed"})
+final class ClaudeRunCommand implements Callable<Integer> {
+    @Mixin
+    ServerOptions server;
+
+    @Mixin
+    ExecOptions exec;
+
+    @Mixin
+    ClaudeOptions claude;
+
+    @Parameters(index = "0", paramLabel = "PROMPT", description = "The prompt (one argument; - reads it from stdin).")
+    String prompt;
+
+    @Option(names = "--timeout", paramLabel = "S", description = "Deadline per run in seconds; default: predicted.")
+    Double timeout;
+
+    @Option(names = "--schema", paramLabel = "FILE",
+            description = "Ask for a JSON answer matching this JSON schema file ('default': the original's schema).")
+    String schema;
+
+    @Option(names = "--resume", paramLabel = "SESSION", description = "Continue this Claude session.")
+    String resume;
+
+    @Option(names = "--json", description = "JSON lines on stdout: progress events, then the structured result.")
+    boolean json;
+
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            description = "auto, tty, plain or none (default auto: tty when stderr is a terminal).")
+    String progress;
+
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    ClaudeRunCommand(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        ClaudeTask task = claude.task("-".equals(prompt) ? stdin() : prompt, exec).timeout(ExecOptions.seconds(timeout))
+                .schema(schema == null ? null : schema(schema));
+        if (resume != null) {
+            task = task.command(task.command().resume(resume));
+        }
+        ProgressMode mode = ProgressMode.choose(progress, json);
+        CcxClient client;
+        try {
+            client = server.connect();
+        } catch (ConnectFailedException e) {
+            err.println(server.unreachable("claude", e));
+            return ExitCodes.CCX_FAILED;
+        }
+        ClaudeTask run = task;
+        try (client; ProgressView view = new ProgressView(mode, out, err, List.of(task.describe()))) {
+            TaskResult r = Graceful.run(client, () -> run.run(client, 0, null, view));
+            view.close();
+            print(r);
+            return ExitCodes.of(r);
+        }
+    }
+
+    private void print(TaskResult r) {
+        ClaudeResult c = r.claude();
+        if (json) {
+            out.println(Wire.mapper().writeValueAsString(ResultJson.task(r, r.task().describe(), true)
+                    .put("type", "result")));
+            out.flush();
+            return;
+        }
+        if (c != null && c.json() != null) {
+            out.println(Wire.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(c.json()));
+        } else if (c != null && !c.text().isEmpty()) {
+            out.println(c.text());
+        }
+        out.flush();
+        err.println("ccx claude: " + summary(r));
+        if (r.result() != null && !r.succeeded() && !r.result().stderr().isBlank()) {
+            err.println("ccx claude: claude's stderr:");
+            Report.lastLines(r.result().stderr(), 10).forEach(l -> err.println("  " + l));
+        }
+        if (r.message() != null && r.message().contains("(-32005)")) {
+            err.println("ccx claude: is Claude Code installed on the server's machine? Point --claude-bin "
+                    + "(CCX_CLAUDE_BIN) at it");
+        }
+        err.flush();
+    }
+
+    /** "ok · 3 turns · 2 tool calls · 1.2k tokens · $0.0123 · 12.3s · session abc". */
+    static String summary(TaskResult r) {
+        StringBuilder b = new StringBuilder(r.succeeded() ? "ok" : r.status().name().toLowerCase(Locale.ROOT));
+        ClaudeResult c = r.claude();
+        if (c != null) {
+            if (c.numTurns() != null) {
+                b.append(" · ").append(c.numTurns()).append(c.numTurns() == 1 ? " turn" : " turns");
+            }
+            b.append(" · ").append(c.toolCalls().size()).append(" tool calls");
+            b.append(" · ").append(Units.count(c.usage().totalInputTokens())).append(" in / ")
+                    .append(Units.count(c.usage().outputTokens())).append(" out tokens");
+            if (c.costUsd() != null) {
+                b.append(String.format(Locale.ROOT, " · $%.4f", c.costUsd()));
+            }
+        }
+        if (r.result() != null) {
+            b.append(" · ").append(Units.duration(r.result().duration()));
+        }
+        if (r.attempts() > 1) {
+            b.append(" · ").append(r.attempts()).append(" attempts");
+        }
+        if (c != null && c.sessionId() != null) {
+            b.append(" · session ").append(c.sessionId());
+        }
+        if (c != null && c.partial()) {
+            b.append(" · partial: the run ended before Claude's result");
+        }
+        if (r.message() != null) {
+            b.append(System.lineSeparator()).append("ccx claude: ").append(r.message());
+        }
+        return b.toString();
+    }
+
+    private String stdin() throws IOException {
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("the prompt read from stdin is empty");
+        }
+        return text;
+    }
+
+    private static JsonNode schema(String file) {
+        if ("default".equals(file)) {
+            return PromptWrapper.defaultSchema();
+        }
+        try {
+            JsonNode s = Wire.mapper().readTree(Files.readString(Path.of(file)));
+            if (!s.isObject()) {
+                throw new IllegalArgumentException("--schema " + file + ": a JSON schema must be an object");
+            }
+            return s;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--schema " + file + ": cannot read it: " + e.getMessage(), e);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("--schema " + file + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}
