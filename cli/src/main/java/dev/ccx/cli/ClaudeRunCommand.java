@@ -109,8 +109,7 @@ final class ClaudeRunCommand implements Callable<Integer> {
     private void print(TaskResult r) {
         ClaudeResult c = r.claude();
         if (json) {
-            out.println(Wire.mapper().writeValueAsString(ResultJson.task(r, r.task().describe(), true)
-                    .put("type", "result")));
+            out.println(Wire.mapper().writeValueAsString(ResultJson.task("result", r, r.task().describe(), true)));
             out.flush();
             return;
         }
@@ -136,11 +135,12 @@ final class ClaudeRunCommand implements Callable<Integer> {
     static String summary(TaskResult r) {
         StringBuilder b = new StringBuilder(r.succeeded() ? "ok" : r.status().name().toLowerCase(Locale.ROOT));
         ClaudeResult c = r.claude();
-        if (c != null) {
+        if (c != null && r.attempts() > 0) {
             if (c.numTurns() != null) {
                 b.append(" · ").append(c.numTurns()).append(c.numTurns() == 1 ? " turn" : " turns");
             }
-            b.append(" · ").append(c.toolCalls().size()).append(" tool calls");
+            int calls = c.toolCalls().size();
+            b.append(" · ").append(calls).append(calls == 1 ? " tool call" : " tool calls");
             b.append(" · ").append(Units.count(c.usage().totalInputTokens())).append(" in / ")
                     .append(Units.count(c.usage().outputTokens())).append(" out tokens");
             if (c.costUsd() != null) {
@@ -156,7 +156,7 @@ final class ClaudeRunCommand implements Callable<Integer> {
         if (c != null && c.sessionId() != null) {
             b.append(" · session ").append(c.sessionId());
         }
-        if (c != null && c.partial()) {
+        if (c != null && c.partial() && r.attempts() > 0) {
             b.append(" · partial: the run ended before Claude's result");
         }
         if (r.message() != null) {

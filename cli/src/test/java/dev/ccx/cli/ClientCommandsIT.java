@@ -23,7 +23,8 @@ class ClientCommandsIT {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int ccx(String... args) {
-        return Ccx.commandLine(java.io.InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Ccx.commandLine(java.io.InputStream.nullInputStream(),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).execute(args);
     }
 

@@ -154,7 +154,7 @@ public final class ProgressView implements ClaudeListener, AutoCloseable {
         running.remove(result.index());
         int done = finished.incrementAndGet();
         if (mode == ProgressMode.JSON) {
-            json(ResultJson.task(result, name(result.index()), false).put("type", "task_finished"));
+            json(ResultJson.task("task_finished", result, name(result.index()), false));
         } else if (mode != ProgressMode.NONE) {
             String took = result.result() == null ? "" : " " + Units.duration(result.result().duration());
             line((names.size() > 1 ? "[" + done + "/" + names.size() + "] " : "") + label(result.status()) + took

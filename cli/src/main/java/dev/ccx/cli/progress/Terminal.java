@@ -19,9 +19,8 @@ final class Terminal {
     private static MethodHandle lookup() {
         try {
             Linker linker = Linker.nativeLinker();
-            return linker.defaultLookup().find("isatty")
-                    .map(f -> linker.downcallHandle(f, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)))
-                    .orElse(null);
+            FunctionDescriptor intOfInt = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+            return linker.defaultLookup().find("isatty").map(f -> linker.downcallHandle(f, intOfInt)).orElse(null);
         } catch (RuntimeException | Error e) {
             return null; // no native access: treat every stream as not a terminal
         }

@@ -23,7 +23,15 @@ public final class ResultJson {
      * @param output whether to include the collected stdout and stderr (reports: yes; progress events: no)
      */
     public static ObjectNode task(TaskResult r, String name, boolean output) {
+        return task(null, r, name, output);
+    }
+
+    /** {@link #task(TaskResult, String, boolean)} headed by {@code "type": type}, for JSON-lines output. */
+    public static ObjectNode task(String type, TaskResult r, String name, boolean output) {
         ObjectNode n = Wire.mapper().createObjectNode();
+        if (type != null) {
+            n.put("type", type);
+        }
         n.put("index", r.index());
         n.put("name", name);
         n.put("kind", r.task() instanceof ClaudeTask ? "claude" : "command");
