@@ -99,7 +99,7 @@ final class ClaudeRunCommand implements Callable<Integer> {
         }
         ClaudeTask run = task;
         try (client; ProgressView view = new ProgressView(mode, out, err, List.of(task.describe()))) {
-            TaskResult r = Graceful.run(client, () -> run.run(client, 0, null, view));
+            TaskResult r = Graceful.run(client::close, () -> run.run(client, 0, null, view));
             view.close();
             print(r);
             return ExitCodes.of(r);

@@ -19,16 +19,19 @@ final class Graceful {
     private Graceful() {
     }
 
-    /** Runs {@code work}; on a signal, {@code cancel} is closed first. */
-    static <T> T run(AutoCloseable cancel, Supplier<T> work) {
+    /**
+     * Runs {@code work} on this thread; on a signal, {@code cancel} runs first (closing the client, or interrupting
+     * this thread, which makes batches and task lists cancel what runs and skip the rest).
+     */
+    static <T> T run(Runnable cancel, Supplier<T> work) {
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             try {
-                cancel.close();
+                cancel.run();
                 done.await(FINISH_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (Exception e) {
+            } catch (RuntimeException e) {
                 // Exiting anyway: the server ends what this client started when its connection closes.
             }
         }, "ccx-signal");

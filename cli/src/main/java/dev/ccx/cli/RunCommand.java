@@ -64,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
         }
         try (CcxClient client = server.connect()) {
             RunningCommand running = client.execute(what, this::print);
-            return finish(running.await());
+            return Graceful.run(client::close, () -> finish(running.await()));
         } catch (ConnectFailedException e) {
             err.println(server.unreachable("run", e));
             return ExitCodes.CCX_FAILED;

@@ -17,7 +17,12 @@ final class ServerOptions {
 
     /** Connects; the caller closes the client. */
     CcxClient connect() {
-        return CcxClient.connect(url, ClientOptions.builder().token(token).build());
+        return CcxClient.connect(url, options());
+    }
+
+    /** The client options these flags ask for. */
+    ClientOptions options() {
+        return ClientOptions.builder().token(token).build();
     }
 
     /** The message for a server that cannot be reached. */

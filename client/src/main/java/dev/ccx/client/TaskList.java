@@ -11,7 +11,8 @@ import java.util.List;
  * previous one has ended. Results come back in order, one per task.
  *
  * <p>With {@code stopOnFailure}, the first task that does not succeed ends the list and every later task is
- * reported as {@link TaskStatus#SKIPPED}; without it, every task runs whatever happened before.
+ * reported as {@link TaskStatus#SKIPPED}; without it, every task runs whatever happened before. Interrupting the
+ * thread running the list cancels the running task and skips the rest.
  *
  * <p><b>Deadlines.</b> A task runs under its own timeout, else {@link #taskTimeout()}, else the one the
  * server predicts from history (see {@code docs/timing.md}). The client waits for that deadline plus
@@ -64,6 +65,7 @@ public record TaskList(List<Task> tasks, boolean stopOnFailure, Duration taskTim
             TaskResult r = failed != null
                     ? TaskResult.skipped(i, t, "skipped: task " + (failed.index() + 1) + " ("
                             + failed.task().describe() + ") ended " + failed.status())
+                    : Thread.currentThread().isInterrupted() ? TaskResult.skipped(i, t, "skipped: interrupted")
                     : t.run(client, i, taskTimeout, listener);
             results.add(r);
             listener.finished(r);

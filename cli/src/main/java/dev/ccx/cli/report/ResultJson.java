@@ -42,6 +42,7 @@ public final class ResultJson {
         CommandResult c = r.result();
         if (c != null) {
             n.put("execution_id", c.executionId());
+            n.put("pid", c.pid());
             n.put("exit_code", c.exitCode());
             n.put("reason", c.reason() == null ? null : c.reason().wire());
             n.put("duration", seconds(c.duration()));

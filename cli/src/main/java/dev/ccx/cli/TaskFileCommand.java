@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.cli;
+
+import dev.ccx.cli.progress.ProgressMode;
+import dev.ccx.cli.progress.ProgressView;
+import dev.ccx.cli.report.Report;
+import dev.ccx.cli.taskfile.TaskFile;
+import dev.ccx.cli.taskfile.TaskFileException;
+import dev.ccx.cli.taskfile.TaskFileReader;
+import dev.ccx.cli.taskfile.TaskKind;
+import dev.ccx.cli.taskfile.TaskSpec;
+import dev.ccx.client.ClientOptions;
+import dev.ccx.client.ConnectFailedException;
+import dev.ccx.client.Task;
+import dev.ccx.client.TaskListener;
+import dev.ccx.client.TaskResult;
+import dev.ccx.protocol.Wire;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What {@code ccx batch} and {@code ccx tasks} share: reading the task file, live progress, the JSON report, the
+ * summary and the exit code. Subclasses decide how the tasks run (at once, or in order).
+ */
+abstract class TaskFileCommand implements Callable<Integer> {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneId.systemDefault());
+
+    @Mixin
+    ServerOptions server;
+
+    @Mixin
+    ExecOptions exec;
+
+    @Mixin
+    ClaudeOptions claude;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The task file: JSON, or a markdown/plain list.")
+    Path file;
+
+    @Option(names = "--timeout", paramLabel = "S",
+            description = "Deadline per task in seconds, for tasks without their own (default: the file's, else "
+                    + "predicted by the server).")
+    Double timeout;
+
+    @Option(names = "--json", description = "JSON lines on stdout: progress events, then the summary.")
+    boolean json;
+
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            description = "auto, tty, plain or none (default auto: tty when stderr is a terminal).")
+    String progress;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Write the JSON report here (default: ccx-reports/KIND-TIMESTAMP.json).")
+    Path report;
+
+    @Option(names = "--no-report", description = "Write no report file.")
+    boolean noReport;
+
+    final PrintStream out;
+    final PrintStream err;
+
+    TaskFileCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** {@code batch} or {@code tasks}. */
+    abstract String kind();
+
+    /** What a bare line or string of the file is. */
+    abstract TaskKind defaultKind();
+
+    /** Runs the tasks; blocks; an interrupt cancels what runs. */
+    abstract List<TaskResult> run(TaskFile tasks, List<Task> list, Duration taskTimeout, ClientOptions options,
+                                  TaskListener listener);
+
+    /** The settings in force, for the report. */
+    abstract Map<String, Object> settings(TaskFile tasks, Duration taskTimeout);
+
+    @Override
+    public Integer call() {
+        TaskFile tasks;
+        try {
+            tasks = new TaskFileReader(defaultKind(), claude.task("(prompt)", exec), exec.directory()).read(file);
+        } catch (TaskFileException e) {
+            err.println("ccx " + kind() + ": " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        Duration taskTimeout = timeout != null ? ExecOptions.seconds(timeout) : tasks.timeout();
+        List<String> names = tasks.tasks().stream().map(TaskSpec::name).toList();
+        List<Task> list = tasks.tasks().stream().map(TaskSpec::task).toList();
+        ClientOptions options = server.options();
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        List<TaskResult> results;
+        Thread main = Thread.currentThread();
+        try (ProgressView view = new ProgressView(ProgressMode.choose(progress, json), out, err, names)) {
+            results = Graceful.run(main::interrupt, () -> run(tasks, list, taskTimeout, options, view));
+        } catch (ConnectFailedException e) {
+            err.println(server.unreachable(kind(), e));
+            return ExitCodes.CCX_FAILED;
+        }
+        List<Report.Entry> entries = new ArrayList<>();
+        for (TaskResult r : results) {
+            TaskSpec spec = tasks.tasks().get(r.index());
+            entries.add(new Report.Entry(spec.name(), spec.line(), r));
+        }
+        Report rep = new Report(kind(), file.toString(), server.url.toString(), started,
+                Duration.ofNanos(System.nanoTime() - t0), settings(tasks, taskTimeout), entries);
+        Path written = write(rep, started);
+        if (json) {
+            ObjectNode n = Wire.mapper().createObjectNode().put("type", "summary");
+            n.setAll(rep.toJson().retain("kind", "file", "duration", "counts"));
+            n.put("report", written == null ? null : written.toString());
+            out.println(Wire.mapper().writeValueAsString(n));
+        } else {
+            out.print(rep.summary());
+            if (written != null) {
+                out.println("report: " + written);
+            }
+        }
+        out.flush();
+        return rep.allSucceeded() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Writes the report unless {@code --no-report}; a report that cannot be written is reported, not fatal. */
+    private Path write(Report rep, Instant started) {
+        if (noReport) {
+            return null;
+        }
+        Path target = report != null ? report : Path.of("ccx-reports", kind() + "-" + STAMP.format(started) + ".json");
+        try {
+            return rep.write(target);
+        } catch (IOException e) {
+            err.println("ccx " + kind() + ": could not write the report to " + target + ": " + e);
+            return null;
+        }
+    }
+}

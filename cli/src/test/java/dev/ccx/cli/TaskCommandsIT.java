@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ccx.protocol.Wire;
+import dev.ccx.server.testing.Groups;
+import dev.ccx.server.testing.SharedServer;
+import dev.ccx.server.testing.Wait;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code ccx batch} and {@code ccx tasks} against a real server: task files, concurrency, stop on failure, reports,
+ * summaries, progress modes, clear errors for bad files and an unreachable server, and Ctrl-C in a real JVM.
+ */
+@ExtendWith(Groups.class)
+class TaskCommandsIT {
+    @RegisterExtension
+    static final SharedServer server = new SharedServer();
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int ccx(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add(1, "--url");
+        all.add(2, server.uri().toString());
+        return Ccx.commandLine(InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).execute(all.toArray(String[]::new));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path file(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    /** Reads a report and registers its processes with the leak check. */
+    private static JsonNode report(Path file) throws IOException {
+        JsonNode r = Wire.mapper().readTree(Files.readString(file));
+        for (JsonNode t : r.path("tasks")) {
+            if (t.has("pid")) {
+                Groups.saw(t.path("pid").asLong());
+            }
+        }
+        return r;
+    }
+
+    @Test
+    void batchRunsEveryTaskReportsEachAndExitsOneWhenSomeFail() throws IOException {
+        Path tasks = file("batch.json", """
+                {"max_concurrent": 2,
+                 "tasks": [
+                   "echo one",
+                   {"name": "fails", "command": "echo bad >&2; exit 3"},
+                   {"name": "slow", "command": "sleep 30", "timeout": 0.5},
+                   {"argv": ["/nonexistent/program"]},
+                   {"argv": ["echo", "five"]}
+                 ]}
+                """);
+        Path reportFile = dir.resolve("r.json");
+        int code = ccx("batch", tasks.toString(), "--progress", "none", "--report", reportFile.toString());
+        assertThat(code).as(err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(out()).contains("5 tasks", "2 ok", "1 failed", "1 timeout", "1 error", "fails — exit code 3",
+                "| bad", "report: " + reportFile);
+        JsonNode r = report(reportFile);
+        assertThat(r.path("kind").asString()).isEqualTo("batch");
+        assertThat(r.path("settings").path("max_concurrent").asInt()).isEqualTo(2);
+        assertThat(r.path("counts").path("total").asInt()).isEqualTo(5);
+        List<String> statuses = new ArrayList<>();
+        r.path("tasks").forEach(t -> statuses.add(t.path("status").asString()));
+        assertThat(statuses).containsExactly("success", "failed", "timeout", "error", "success");
+        assertThat(r.path("tasks").get(0).path("stdout").asString()).isEqualTo("one\n");
+        assertThat(r.path("tasks").get(1).path("line").asInt()).isEqualTo(4);
+        assertThat(r.path("tasks").get(1).path("exit_code").asInt()).isEqualTo(3);
+        assertThat(r.path("tasks").get(2).path("timeout_source").asString()).isEqualTo("explicit");
+        assertThat(r.path("tasks").get(3).path("message").asString()).contains("/nonexistent/program");
+        Wait.until(5_000, "no running process", () -> server.server().health().runningProcesses() == 0);
+    }
+
+    @Test
+    void tasksRunInOrderInTheCurrentDirectoryAndStopAtTheFirstFailure() throws IOException {
+        Path list = file("plan.md", """
+                # Plan
+
+                1. $ echo first >> log.txt
+                2. `sh -c 'echo second >> log.txt; exit 2'`
+                3. $ echo third >> log.txt
+                """);
+        int code = ccx("tasks", list.toString(), "--cwd", dir.toString(), "--progress", "none", "--no-report");
+        assertThat(code).as(err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(Files.readAllLines(dir.resolve("log.txt"))).containsExactly("first", "second");
+        assertThat(out()).contains("1 ok", "1 failed", "1 skipped", "skipped: task 2").doesNotContain("report:");
+
+        out.reset();
+        Files.delete(dir.resolve("log.txt"));
+        code = ccx("tasks", list.toString(), "--cwd", dir.toString(), "--keep-going", "--progress", "none",
+                "--no-report");
+        assertThat(code).isEqualTo(ExitCodes.FAILED);
+        assertThat(Files.readAllLines(dir.resolve("log.txt"))).containsExactly("first", "second", "third");
+    }
+
+    @Test
+    void allSucceededExitsZeroAndDefaultReportGoesUnderCcxReports() throws IOException {
+        Path list = file("ok.txt", """
+                # one command per line when the file has no list
+                echo a
+                echo b
+                """);
+        Path reports = dir.resolve("reports");
+        int code = ccx("batch", list.toString(), "--progress", "none", "--report",
+                reports.resolve("b.json").toString());
+        assertThat(code).as(err()).isZero();
+        assertThat(report(reports.resolve("b.json")).path("counts").path("success").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void plainProgressPrintsALinePerStartAndEnd() throws IOException {
+        Path list = file("p.txt", "echo a\necho b\n");
+        assertThat(ccx("batch", list.toString(), "--progress", "plain", "--max-concurrent", "1", "--no-report"))
+                .isZero();
+        assertThat(err()).contains("[1] started: echo a", "[2] started: echo b", "[1/2] ok", "[2/2] ok")
+                .doesNotContain("\r");
+    }
+
+    @Test
+    void ttyProgressRedrawsAStatusLineInPlace() throws IOException {
+        Path list = file("t.txt", "sleep 1.5\n");
+        assertThat(ccx("batch", list.toString(), "--progress", "tty", "--no-report")).isZero();
+        assertThat(err()).contains("\r\033[K", "running] sleep 1.5", "lines");
+    }
+
+    @Test
+    void jsonModePrintsEventsAndASummary() throws IOException {
+        Path list = file("j.txt", "echo a\nexit 4\n");
+        assertThat(ccx("batch", list.toString(), "--json", "--no-report")).isEqualTo(ExitCodes.FAILED);
+        List<JsonNode> lines = out().lines().map(l -> Wire.mapper().readTree(l)).toList();
+        assertThat(lines).extracting(n -> n.path("type").asString())
+                .contains("task_started", "task_finished").last().isEqualTo("summary");
+        assertThat(lines.getLast().path("counts").path("failed").asInt()).isEqualTo(1);
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void badTaskFileNamesFileAndLine() throws IOException {
+        Path bad = file("bad.json", """
+                {"tasks": [
+                  "echo ok",
+                  {"command": "echo x", "timout": 5}
+                ]}
+                """);
+        assertThat(ccx("batch", bad.toString(), "--no-report")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err()).contains("bad.json:3", "timout");
+        err.reset();
+        assertThat(ccx("tasks", dir.resolve("missing.md").toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(err()).contains("missing.md");
+    }
+
+    @Test
+    void unreachableServerSaysWhereAndHowToStartOne() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path list = file("u.txt", "echo a\n");
+        int code = Ccx.commandLine(InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).execute("tasks", "--url",
+                "ws://127.0.0.1:" + port + "/ws/mcp", list.toString(), "--no-report");
+        assertThat(code).isEqualTo(ExitCodes.CCX_FAILED);
+        assertThat(err()).contains("ws://127.0.0.1:" + port, "ccx serve");
+    }
+
+    @Test
+    void helpListsTheExitCodes() {
+        assertThat(ccx("tasks", "--help")).isZero();
+        assertThat(out()).contains("Exit codes:", "130", "--keep-going");
+    }
+
+    @Test
+    void ctrlCCancelsTheRunningTaskSkipsTheRestAndStillWritesTheReport() throws Exception {
+        Path list = file("long.md", """
+                - $ echo started > started.txt; sleep 60
+                - $ echo never
+                """);
+        Path reportFile = dir.resolve("int.json");
+        Path jar = Path.of("target", "ccx.jar").toAbsolutePath();
+        assertThat(jar).exists();
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "tasks", "--url",
+                server.uri().toString(), "--cwd", dir.toString(), "--progress", "plain", "--report",
+                reportFile.toString(), list.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("cli.log").toFile()).start();
+        try {
+            Wait.until(30_000, "the first task to start", () -> Files.exists(dir.resolve("started.txt")));
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("ccx exits after SIGINT").isTrue();
+            assertThat(p.exitValue()).isEqualTo(ExitCodes.CANCELED);
+        } finally {
+            p.destroyForcibly();
+        }
+        JsonNode r = report(reportFile);
+        assertThat(r.path("tasks").get(0).path("status").asString()).isIn("error", "failed");
+        assertThat(r.path("tasks").get(1).path("status").asString()).isEqualTo("skipped");
+        assertThat(Files.readString(dir.resolve("cli.log"))).contains("skipped");
+        Wait.until(10_000, "the canceled task's process to end",
+                () -> server.server().health().runningProcesses() == 0);
+    }
+}
