@@ -22,7 +22,8 @@ public final class Ccx implements Runnable {
     /** The command line with every subcommand, writing to {@code out} and {@code err}. */
     static CommandLine commandLine(java.io.PrintStream out, java.io.PrintStream err) {
         return new CommandLine(new Ccx()).addSubcommand(new RunCommand(out, err))
-                .addSubcommand(new EstimateCommand(out, err));
+                .addSubcommand(new EstimateCommand(out, err)).addSubcommand(new HealthCommand(out, err))
+                .addSubcommand(new HistoryCommand(out, err));
     }
 
     /** Runs the CLI and exits with the subcommand's code. */
