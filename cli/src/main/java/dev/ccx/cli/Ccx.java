@@ -28,7 +28,9 @@ public final class Ccx implements Runnable {
                 .addSubcommand(new ClaudeRunCommand(in, out, err))
                 .addSubcommand(new BatchCommand(out, err))
                 .addSubcommand(new TasksCommand(out, err))
-                .addSubcommand(new EstimateCommand(out, err));
+                .addSubcommand(new EstimateCommand(out, err))
+                .addSubcommand(new HistoryCommand(out, err))
+                .addSubcommand(new HealthCommand(out, err));
         cl.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler(Ccx::failed);
         return cl;

@@ -6,7 +6,10 @@ import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The command a subcommand acts on: the words after {@code --}, as argv or, with {@code --shell}, one shell line. */
+/**
+ * The command a subcommand acts on: the words after {@code --}, as argv or, with {@code --shell}, one shell line.
+ * A {@code @Mixin} where the command is required; an {@code @ArgGroup(multiplicity = "0..1")} where it is optional.
+ */
 final class CommandArgs {
     @Option(names = "--shell", description = "Treat the words as one shell command line instead of as argv.")
     boolean shell;

@@ -4,6 +4,7 @@ package dev.ccx.cli;
 import dev.ccx.client.CcxClient;
 import dev.ccx.client.ClientOptions;
 import java.net.URI;
+import java.net.URISyntaxException;
 import picocli.CommandLine.Option;
 
 /** The options every client subcommand shares: where the server is and how to authenticate. */
@@ -25,9 +26,34 @@ final class ServerOptions {
         return ClientOptions.builder().token(token).build();
     }
 
+    /**
+     * The server's HTTP URI for {@code path}: the HTTP endpoints share the WebSocket's listener, so the same host
+     * and port, with {@code ws} read as {@code http} and {@code wss} as {@code https}. The query is dropped: a
+     * {@code ?token=} there is for the upgrade and must not travel to other paths.
+     *
+     * @throws IllegalArgumentException the URL names no host
+     */
+    URI http(String path) {
+        if (url.getHost() == null) {
+            throw new IllegalArgumentException("--url " + url + " names no host; expected ws://HOST:PORT/ws/mcp");
+        }
+        String scheme = url.getScheme();
+        boolean secure = "wss".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme);
+        try {
+            return new URI(secure ? "https" : "http", null, url.getHost(), url.getPort(), path, null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("no HTTP URI for " + path + " on " + url + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The message for a server that cannot be reached. */
     String unreachable(String command, Exception e) {
-        return "ccx " + command + ": cannot reach a ccx server at " + url + ": " + e.getMessage()
+        return unreachable(command, e.getMessage());
+    }
+
+    /** The message for a server that cannot be reached, for {@code why}. */
+    String unreachable(String command, String why) {
+        return "ccx " + command + ": cannot reach a ccx server at " + url + ": " + why
                 + "\nccx " + command + ": start one with ./ccx serve, or point --url (CCX_URL) at a running one";
     }
 }

@@ -7,12 +7,8 @@ import dev.ccx.protocol.Wire;
 import dev.ccx.server.testing.Groups;
 import dev.ccx.server.testing.SharedServer;
 import dev.ccx.server.testing.Wait;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,23 +32,13 @@ class TaskCommandsIT {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CliCapture cli = new CliCapture();
 
     private int ccx(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add(1, "--url");
         all.add(2, server.uri().toString());
-        return Ccx.commandLine(InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).execute(all.toArray(String[]::new));
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return cli.run(all.toArray(String[]::new));
     }
 
     private Path file(String name, String text) throws IOException {
@@ -84,8 +70,8 @@ class TaskCommandsIT {
                 """);
         Path reportFile = dir.resolve("r.json");
         int code = ccx("batch", tasks.toString(), "--progress", "none", "--report", reportFile.toString());
-        assertThat(code).as(err()).isEqualTo(ExitCodes.FAILED);
-        assertThat(out()).contains("5 tasks", "2 ok", "1 failed", "1 timeout", "1 error", "fails — exit code 3",
+        assertThat(code).as(cli.err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(cli.out()).contains("5 tasks", "2 ok", "1 failed", "1 timeout", "1 error", "fails — exit code 3",
                 "| bad", "report: " + reportFile);
         JsonNode r = report(reportFile);
         assertThat(r.path("kind").asString()).isEqualTo("batch");
@@ -112,11 +98,11 @@ class TaskCommandsIT {
                 3. $ echo third >> log.txt
                 """);
         int code = ccx("tasks", list.toString(), "--cwd", dir.toString(), "--progress", "none", "--no-report");
-        assertThat(code).as(err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(code).as(cli.err()).isEqualTo(ExitCodes.FAILED);
         assertThat(Files.readAllLines(dir.resolve("log.txt"))).containsExactly("first", "second");
-        assertThat(out()).contains("1 ok", "1 failed", "1 skipped", "skipped: task 2").doesNotContain("report:");
+        assertThat(cli.out()).contains("1 ok", "1 failed", "1 skipped", "skipped: task 2").doesNotContain("report:");
 
-        out.reset();
+        cli.reset();
         Files.delete(dir.resolve("log.txt"));
         code = ccx("tasks", list.toString(), "--cwd", dir.toString(), "--keep-going", "--progress", "none",
                 "--no-report");
@@ -134,7 +120,7 @@ class TaskCommandsIT {
         Path reports = dir.resolve("reports");
         int code = ccx("batch", list.toString(), "--progress", "none", "--report",
                 reports.resolve("b.json").toString());
-        assertThat(code).as(err()).isZero();
+        assertThat(code).as(cli.err()).isZero();
         assertThat(report(reports.resolve("b.json")).path("counts").path("success").asInt()).isEqualTo(2);
     }
 
@@ -143,7 +129,7 @@ class TaskCommandsIT {
         Path list = file("p.txt", "echo a\necho b\n");
         assertThat(ccx("batch", list.toString(), "--progress", "plain", "--max-concurrent", "1", "--no-report"))
                 .isZero();
-        assertThat(err()).contains("[1] started: echo a", "[2] started: echo b", "[1/2] ok", "[2/2] ok")
+        assertThat(cli.err()).contains("[1] started: echo a", "[2] started: echo b", "[1/2] ok", "[2/2] ok")
                 .doesNotContain("\r");
     }
 
@@ -151,18 +137,18 @@ class TaskCommandsIT {
     void ttyProgressRedrawsAStatusLineInPlace() throws IOException {
         Path list = file("t.txt", "sleep 1.5\n");
         assertThat(ccx("batch", list.toString(), "--progress", "tty", "--no-report")).isZero();
-        assertThat(err()).contains("\r\033[K", "running] sleep 1.5", "lines");
+        assertThat(cli.err()).contains("\r\033[K", "running] sleep 1.5", "lines");
     }
 
     @Test
     void jsonModePrintsEventsAndASummary() throws IOException {
         Path list = file("j.txt", "echo a\nexit 4\n");
         assertThat(ccx("batch", list.toString(), "--json", "--no-report")).isEqualTo(ExitCodes.FAILED);
-        List<JsonNode> lines = out().lines().map(l -> Wire.mapper().readTree(l)).toList();
+        List<JsonNode> lines = cli.out().lines().map(l -> Wire.mapper().readTree(l)).toList();
         assertThat(lines).extracting(n -> n.path("type").asString())
                 .contains("task_started", "task_finished").last().isEqualTo("summary");
         assertThat(lines.getLast().path("counts").path("failed").asInt()).isEqualTo(1);
-        assertThat(err()).isEmpty();
+        assertThat(cli.err()).isEmpty();
     }
 
     @Test
@@ -174,10 +160,10 @@ class TaskCommandsIT {
                 ]}
                 """);
         assertThat(ccx("batch", bad.toString(), "--no-report")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err()).contains("bad.json:3", "timout");
-        err.reset();
+        assertThat(cli.err()).contains("bad.json:3", "timout");
+        cli.reset();
         assertThat(ccx("tasks", dir.resolve("missing.md").toString())).isEqualTo(ExitCodes.USAGE);
-        assertThat(err()).contains("missing.md");
+        assertThat(cli.err()).contains("missing.md");
     }
 
     @Test
@@ -187,17 +173,16 @@ class TaskCommandsIT {
             port = s.getLocalPort();
         }
         Path list = file("u.txt", "echo a\n");
-        int code = Ccx.commandLine(InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).execute("tasks", "--url",
+        int code = cli.run("tasks", "--url",
                 "ws://127.0.0.1:" + port + "/ws/mcp", list.toString(), "--no-report");
         assertThat(code).isEqualTo(ExitCodes.CCX_FAILED);
-        assertThat(err()).contains("ws://127.0.0.1:" + port, "ccx serve");
+        assertThat(cli.err()).contains("ws://127.0.0.1:" + port, "ccx serve");
     }
 
     @Test
     void helpListsTheExitCodes() {
         assertThat(ccx("tasks", "--help")).isZero();
-        assertThat(out()).contains("Exit codes:", "130", "--keep-going");
+        assertThat(cli.out()).contains("Exit codes:", "130", "--keep-going");
     }
 
     @Test

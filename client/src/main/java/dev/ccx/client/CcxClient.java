@@ -243,13 +243,7 @@ public final class CcxClient implements AutoCloseable {
 
     /** The deadline an {@code execute} of {@code command} without a timeout would get, without running it. */
     public TaskEstimate estimate(Command command) {
-        ObjectNode params = Wire.mapper().createObjectNode();
-        if (command.shellCommand() != null) {
-            params.put("command", command.shellCommand());
-        } else {
-            params.set("argv", Wire.mapper().valueToTree(command.argv()));
-        }
-        return request(Methods.ESTIMATE, params, TaskEstimate.class);
+        return request(Methods.ESTIMATE, command.keyParams(), TaskEstimate.class);
     }
 
     // ---- generic requests --------------------------------------------------------------------------------------

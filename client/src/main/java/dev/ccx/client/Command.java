@@ -98,6 +98,14 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
         return shellCommand != null ? shellCommand : String.join(" ", argv);
     }
 
+    /**
+     * The params that name this command to the timing methods ({@code estimate}, {@code history}): {@code command}
+     * or {@code argv}, nothing else.
+     */
+    public Map<String, Object> keyParams() {
+        return shellCommand != null ? Map.of("command", shellCommand) : Map.of("argv", argv);
+    }
+
     /** The {@code execute} params for this command. */
     ExecuteParams toParams() {
         return new ExecuteParams(shellCommand, argv, seconds(timeout), seconds(idleTimeout), cwd,

@@ -35,6 +35,13 @@ class CommandTest {
     }
 
     @Test
+    void keyParamsNameTheCommandOnly() {
+        assertThat(Command.shell("git status").timeout(Duration.ofSeconds(5)).keyParams())
+                .isEqualTo(Map.of("command", "git status"));
+        assertThat(Command.argv("ls", "-l").cwd("/tmp").keyParams()).isEqualTo(Map.of("argv", List.of("ls", "-l")));
+    }
+
+    @Test
     void badCommandsFailAtConstruction() {
         assertThatThrownBy(() -> Command.shell(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Command.argv(List.of())).hasMessageContaining("argv");
