@@ -55,7 +55,7 @@ public final class Ccx implements Runnable {
         System.exit(commandLine(System.in, System.out, System.err).execute(args));
     }
 
-    /** Reports the version for {@code --version}. */
+    /** HealthHistoryText the version for {@code --version}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

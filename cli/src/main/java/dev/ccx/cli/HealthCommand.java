@@ -83,7 +83,7 @@ final class HealthCommand implements Callable<Integer> {
                     + e.getOriginalMessage());
             return RunCommand.CCX_FAILED;
         }
-        out.print(json ? body.strip() + "\n" : Reports.health(health, uri));
+        out.print(json ? body.strip() + "\n" : HealthHistoryText.health(health, uri));
         String problem = problem(health);
         if (problem != null) {
             err.println("ccx health: not healthy: " + problem);

@@ -108,10 +108,10 @@ final class HistoryCommand implements Callable<Integer> {
         ZoneId zone = ZoneId.systemDefault();
         if (command == null) {
             Stats s = Wire.mapper().treeToValue(result, Stats.class);
-            return Reports.stats(s.store(), s.degraded(), s.tasks(), category, zone);
+            return HealthHistoryText.stats(s.store(), s.degraded(), s.tasks(), category, zone);
         }
         History h = Wire.mapper().treeToValue(result, History.class);
-        return Reports.history(h.category() + ":" + h.name(), h.runs(), zone);
+        return HealthHistoryText.history(h.category() + ":" + h.name(), h.runs(), zone);
     }
 
     /** The result of {@code history}. */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.cli;
 
+import dev.ccx.cli.progress.Units;
 import dev.ccx.protocol.TaskRun;
 import dev.ccx.protocol.TaskStats;
 import dev.ccx.server.ExecServer;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -17,11 +19,11 @@ import java.util.stream.Stream;
  * The plain-text reports of {@code ccx health} and {@code ccx history}: pure functions of the server's answers and
  * a time zone, so they are tested without a server. Every report ends with a newline.
  */
-final class Reports {
+final class HealthHistoryText {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final String DEGRADED = "degraded: Redis is configured but failing, the embedded store answers";
 
-    private Reports() {
+    private HealthHistoryText() {
     }
 
     /** The {@code /health} document {@code h}, fetched from {@code from}, as a short summary. */
@@ -64,23 +66,9 @@ final class Reports {
         return head + table(List.of("TASK", "RUNS", "OK", "P50", "P90", "P99", "LAST RUN"), rows);
     }
 
-    /** Seconds as a person reads them: {@code 0.42s}, {@code 12.5s}, {@code 3m 07s}, {@code 2h 05m}; null is -. */
+    /** Seconds as {@link Units#duration} writes them; null is -. */
     static String duration(Double seconds) {
-        if (seconds == null) {
-            return "-";
-        }
-        double s = seconds;
-        if (s < 10) {
-            return String.format(Locale.ROOT, "%.2fs", s);
-        }
-        if (s < 60) {
-            return String.format(Locale.ROOT, "%.1fs", s);
-        }
-        long whole = (long) s;
-        if (whole < 3600) {
-            return String.format(Locale.ROOT, "%dm %02ds", whole / 60, whole % 60);
-        }
-        return String.format(Locale.ROOT, "%dh %02dm", whole / 3600, whole % 3600 / 60);
+        return seconds == null ? "-" : Units.duration(Duration.ofNanos((long) (seconds * 1e9)));
     }
 
     private static String when(double epochSeconds, ZoneId zone) {

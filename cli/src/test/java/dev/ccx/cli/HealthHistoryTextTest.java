@@ -13,56 +13,57 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ReportsTest {
+class HealthHistoryTextTest {
     private static final ZoneId UTC = ZoneOffset.UTC;
     /** 2023-11-14 22:13:20 UTC. */
     private static final double T = 1_700_000_000.0;
 
     @Test
     void historyIsOneAlignedRowPerRunWithDashesForWhatIsMissing() {
-        String text = Reports.history("cmd:sleep", List.of(
+        String text = HealthHistoryText.history("cmd:sleep", List.of(
                 new TaskRun(T + 100, 0.2, 143, EndReason.TIMEOUT, 0.2, 0.5),
                 new TaskRun(T, 75, 0, EndReason.EXIT, null, 1.25)), UTC);
         assertThat(text).isEqualTo("""
                 cmd:sleep: 2 runs, newest first
                 ENDED                DURATION  EXIT  REASON   TIMEOUT  LOAD
-                2023-11-14 22:15:00  0.20s     143   timeout  0.20s    0.50
-                2023-11-14 22:13:20  1m 15s    0     exit     -        1.25
+                2023-11-14 22:15:00  200ms     143   timeout  200ms    0.50
+                2023-11-14 22:13:20  1m15s     0     exit     -        1.25
                 """);
     }
 
     @Test
     void noRunsIsASentence() {
-        assertThat(Reports.history("cmd:nothing", List.of(), UTC)).isEqualTo("no runs recorded for cmd:nothing\n");
-        assertThat(Reports.stats("redis", false, List.of(), "claude", UTC))
+        assertThat(HealthHistoryText.history("cmd:nothing", List.of(), UTC))
+                .isEqualTo("no runs recorded for cmd:nothing\n");
+        assertThat(HealthHistoryText.stats("redis", false, List.of(), "claude", UTC))
                 .isEqualTo("timing store: redis\nno runs recorded in category claude\n");
     }
 
     @Test
     void statsShowPercentilesSuccessRateAndADegradedStore() {
-        String text = Reports.stats("embedded", true, List.of(
+        String text = HealthHistoryText.stats("embedded", true, List.of(
                 new TaskStats("cmd", "git_status", 3, 2 / 3.0, 0.05, 12.5, 4000.0, T),
                 new TaskStats("cmd", "sleep", 1, 0, null, null, null, T - 60)), null, UTC);
         assertThat(text).isEqualTo("""
                 timing store: embedded (degraded: Redis is configured but failing, the embedded store answers)
-                TASK            RUNS  OK   P50    P90    P99     LAST RUN
-                cmd:git_status  3     67%  0.05s  12.5s  1h 06m  2023-11-14 22:13:20
-                cmd:sleep       1     0%   -      -      -       2023-11-14 22:12:20
+                TASK            RUNS  OK   P50   P90    P99    LAST RUN
+                cmd:git_status  3     67%  50ms  12.5s  1h06m  2023-11-14 22:13:20
+                cmd:sleep       1     0%   -     -      -      2023-11-14 22:12:20
                 """);
     }
 
     @Test
     void durationsReadLikeAPersonWouldSayThem() {
-        assertThat(Reports.duration(0.421)).isEqualTo("0.42s");
-        assertThat(Reports.duration(187.9)).isEqualTo("3m 07s");
-        assertThat(Reports.duration(7500.0)).isEqualTo("2h 05m");
-        assertThat(Reports.duration(null)).isEqualTo("-");
+        assertThat(HealthHistoryText.duration(0.421)).isEqualTo("421ms");
+        assertThat(HealthHistoryText.duration(187.9)).isEqualTo("3m07s");
+        assertThat(HealthHistoryText.duration(7500.0)).isEqualTo("2h05m");
+        assertThat(HealthHistoryText.duration(null)).isEqualTo("-");
     }
 
     @Test
     void healthSummaryNamesWhereItCameFrom() {
         var h = new ExecServer.Health("healthy", "ccx", "0.1.0", 2, 100, 1, 50, 3725, "redis", false);
-        assertThat(Reports.health(h, URI.create("http://127.0.0.1:8003/health"))).isEqualTo("""
+        assertThat(HealthHistoryText.health(h, URI.create("http://127.0.0.1:8003/health"))).isEqualTo("""
                 ccx 0.1.0 at http://127.0.0.1:8003/health
                   status     healthy
                   uptime     1h 02m
