@@ -164,12 +164,16 @@ public record ClaudeTask(ClaudeCommand command, JsonNode schema, Duration timeou
     private Run runOnce(CcxClient client, int index, Command c, int attempt, TaskListener listener) {
         StreamJsonParser parser = new StreamJsonParser();
         AtomicReference<RateLimits.Limit> stderrLimit = new AtomicReference<>();
+        AtomicReference<RateLimits.Limit> cliRetry = new AtomicReference<>();
         ClaudeListener cl = listener instanceof ClaudeListener l ? l : null;
         RunningCommand rc;
         try {
             rc = client.execute(c, (stream, line) -> {
                 if (stream == Stream.STDOUT) {
                     for (ClaudeEvent e : parser.accept(line)) {
+                        if (e instanceof ClaudeEvent.ApiRetry) {
+                            RateLimits.fromEvent(e).ifPresent(cliRetry::set);
+                        }
                         if (cl != null) {
                             cl.event(index, e, parser);
                         }
@@ -208,7 +212,22 @@ public record ClaudeTask(ClaudeCommand command, JsonNode schema, Duration timeou
         // Only a run that ended on its own can have failed on a limit; a deadline or cancel is final.
         boolean limited = !base.succeeded() && r.reason() == EndReason.EXIT;
         RateLimits.Limit limit = !limited ? null : claude.rateLimit() != null ? claude.rateLimit() : stderrLimit.get();
-        return new Run(base, limit);
+        return new Run(base, withCliDelay(limit, cliRetry.get()));
+    }
+
+    /**
+     * The limit with the CLI's last retry delay as its {@link RateLimits.Limit#retryAfter()}, when it has none of
+     * its own and the CLI was retrying the same kind of limit. The error {@code result} of a run that exhausted the
+     * CLI's retries carries no delay, but the {@code api_retry} events before it do (the API's {@code retry-after}
+     * plus jitter), and {@link RetryPolicy} uses that as the floor of its back-off.
+     */
+    private static RateLimits.Limit withCliDelay(RateLimits.Limit limit, RateLimits.Limit cliRetry) {
+        if (limit == null || limit.retryAfter() != null || cliRetry == null || cliRetry.retryAfter() == null
+                || cliRetry.kind() != limit.kind()) {
+            return limit;
+        }
+        return new RateLimits.Limit(limit.kind(), limit.httpStatus(), limit.resetAt(), cliRetry.retryAfter(),
+                limit.message());
     }
 
     private static String errorText(ClaudeResult claude) {
@@ -217,6 +236,8 @@ public record ClaudeTask(ClaudeCommand command, JsonNode schema, Duration timeou
         }
         String text = claude.text().strip();
         String head = text.length() > 300 ? text.substring(0, 297) + "..." : text;
-        return (claude.errorSubtype() == null ? "" : claude.errorSubtype() + ": ") + head;
+        // An API error is reported with subtype "success" (and is_error): naming that subtype would mislead.
+        String subtype = claude.errorSubtype();
+        return (subtype == null || "success".equals(subtype) ? "" : subtype + ": ") + head;
     }
 }

@@ -84,11 +84,16 @@ public sealed interface Reply permits Reply.Message, Reply.Error, Reply.Stall {
     }
 
     /**
-     * Sends the response headers and {@code message_start}, then nothing until {@code hold} has passed or the stub
-     * is closed; then the connection is closed without {@code message_stop}. For timeout and cancellation tests.
+     * Sends the response headers and {@code message_start}, then, when {@code text} is not empty, a text block's
+     * start and its {@code text_delta}s, and its {@code content_block_stop} when {@code blockComplete}; then nothing
+     * until {@code hold} has passed or the stub is closed; then the connection is closed without
+     * {@code message_stop}. For timeout and cancellation tests. The CLI prints a complete block as an
+     * {@code assistant} line at its {@code content_block_stop}, so the text of an open block shows up only as
+     * {@code stream_event}s with {@code --include-partial-messages}.
      */
-    record Stall(Duration hold) implements Reply {
+    record Stall(String text, boolean blockComplete, Duration hold) implements Reply {
         public Stall {
+            Objects.requireNonNull(text, "text");
             Objects.requireNonNull(hold, "hold");
         }
     }
@@ -161,6 +166,16 @@ public sealed interface Reply permits Reply.Message, Reply.Error, Reply.Stall {
 
     /** A stream that starts and then hangs for {@code hold} (or until the stub closes). */
     static Stall stall(Duration hold) {
-        return new Stall(hold);
+        return new Stall("", false, hold);
+    }
+
+    /** A stream that starts a text block, streams {@code text}, and then hangs for {@code hold}, the block open. */
+    static Stall stallAfter(String text, Duration hold) {
+        return new Stall(text, false, hold);
+    }
+
+    /** A stream that sends one complete text block of {@code text}, then hangs for {@code hold}. */
+    static Stall stallAfterBlock(String text, Duration hold) {
+        return new Stall(text, true, hold);
     }
 }

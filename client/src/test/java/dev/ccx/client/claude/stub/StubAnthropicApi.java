@@ -18,11 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -36,17 +38,18 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code ANTHROPIC_BASE_URL=}{@link #baseUrl()}). See docs/claude-stub.md.
  *
  * <p>Each {@code POST /v1/messages} takes the next {@link Reply} from a FIFO queue that the test scripts with
- * {@link #enqueue}; when the queue is empty the stub answers 403 {@code permission_error} "no scripted reply left",
- * which the CLI neither retries nor works around (it retries 401, 429, 5xx, and re-sends a 400 several times with
- * fewer betas), so a test that scripted too few replies fails fast with that message as its result. {@code POST
- * /v1/messages/count_tokens} is answered without using the queue. Every request is recorded ({@link #requests()}).
+ * {@link #enqueue} (a fixed reply, or one computed from the request); when the queue is empty the stub answers 403
+ * {@code permission_error} "no scripted reply left", which the CLI neither retries nor works around (it retries
+ * 401, 429, 5xx, and re-sends a 400 several times with fewer betas), so a test that scripted too few replies fails
+ * fast with that message as its result. {@code POST /v1/messages/count_tokens} is answered without using the
+ * queue. Every request is recorded ({@link #requests()}).
  *
  * <p>JDK only: {@link HttpServer} on 127.0.0.1, an ephemeral port, one virtual thread per exchange.
  */
 public final class StubAnthropicApi implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final Deque<Reply> queue = new ArrayDeque<>();
+    private final Deque<Function<RecordedRequest, ? extends Reply>> queue = new ArrayDeque<>();
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -78,7 +81,23 @@ public final class StubAnthropicApi implements AutoCloseable {
     /** Appends replies to the queue; each {@code POST /v1/messages} takes the first one. */
     public StubAnthropicApi enqueue(Reply... replies) {
         synchronized (queue) {
-            queue.addAll(List.of(replies));
+            for (Reply reply : List.of(replies)) {
+                queue.add(request -> reply);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Appends a reply computed from the request that takes it, for answers that depend on what the CLI sent (a
+     * tool_result's content, the prompt). The function runs on the stub's thread for that request. When it throws
+     * or returns null, the request is answered 403 {@code permission_error} with the reason, which ends the run at
+     * once (as an unscripted request does), and the request is recorded with reply {@code computed_failed}.
+     */
+    public StubAnthropicApi enqueue(Function<RecordedRequest, ? extends Reply> reply) {
+        Objects.requireNonNull(reply, "reply");
+        synchronized (queue) {
+            queue.add(reply);
         }
         return this;
     }
@@ -135,13 +154,13 @@ public final class StubAnthropicApi implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getPath();
-            Reply reply = null;
+            Function<RecordedRequest, ? extends Reply> scripted = null;
             String kind;
             if ("POST".equals(method) && "/v1/messages".equals(path)) {
                 synchronized (queue) {
-                    reply = queue.pollFirst();
+                    scripted = queue.pollFirst();
                 }
-                kind = reply == null ? "unscripted" : reply.getClass().getSimpleName();
+                kind = scripted == null ? "unscripted" : "scripted";
             } else if ("POST".equals(method) && "/v1/messages/count_tokens".equals(path)) {
                 kind = "count_tokens";
             } else if ("HEAD".equals(method) || ("GET".equals(method) && "/".equals(path))) {
@@ -150,6 +169,25 @@ public final class StubAnthropicApi implements AutoCloseable {
                 kind = "not_found";
             }
             RecordedRequest recorded = record(exchange, method, path, body, kind);
+            Reply reply = null;
+            if (scripted != null) {
+                String failure;
+                try {
+                    reply = scripted.apply(recorded);
+                    failure = reply == null ? "the computed reply was null" : null;
+                } catch (RuntimeException | AssertionError e) {
+                    failure = e.toString();
+                }
+                kind = reply == null ? "computed_failed" : reply.getClass().getSimpleName();
+                recorded = settle(recorded, kind);
+                if (reply == null) {
+                    dump(recorded);
+                    sendError(exchange, new Reply.Error(403, "permission_error", "ccx StubAnthropicApi: no reply"
+                            + " for request #" + recorded.index() + ": " + failure, Map.of()));
+                    return;
+                }
+            }
+            dump(recorded);
             switch (kind) {
                 case "count_tokens" -> sendJson(exchange, 200, countTokens(recorded), Map.of());
                 case "probe" -> {
@@ -177,8 +215,17 @@ public final class StubAnthropicApi implements AutoCloseable {
                     exchange.getRequestURI().getRawQuery(), Map.copyOf(headers), body, kind);
             requests.add(recorded);
         }
-        dump(recorded);
         return recorded;
+    }
+
+    /** Replaces the recorded request's provisional reply kind by what it was answered with. */
+    private RecordedRequest settle(RecordedRequest recorded, String kind) {
+        RecordedRequest settled = new RecordedRequest(recorded.index(), recorded.at(), recorded.method(),
+                recorded.path(), recorded.query(), recorded.headers(), recorded.body(), kind);
+        synchronized (requests) {
+            requests.set(requests.indexOf(recorded), settled);
+        }
+        return settled;
     }
 
     /** With {@code -Dccx.stub.dump=DIR}, every request is also written to DIR/port-NNNN.json (for investigations). */
@@ -336,6 +383,20 @@ public final class StubAnthropicApi implements AutoCloseable {
     private void stall(HttpExchange exchange, RecordedRequest request, Reply.Stall stall) throws IOException {
         OutputStream out = startStream(exchange);
         Sse.event(out, messageStart(request, 12));
+        if (!stall.text().isEmpty()) {
+            ObjectNode start = type("content_block_start");
+            start.put("index", 0);
+            start.putObject("content_block").put("type", "text").put("text", "");
+            Sse.event(out, start);
+            for (String part : chunks(stall.text())) {
+                Sse.event(out, delta(0, "text_delta", "text", part));
+            }
+            if (stall.blockComplete()) {
+                ObjectNode stop = type("content_block_stop");
+                stop.put("index", 0);
+                Sse.event(out, stop);
+            }
+        }
         try {
             closed.await(stall.hold().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
