@@ -69,11 +69,11 @@ final class HealthCommand implements Callable<Integer> {
             body = fetch(uri);
         } catch (IOException | IllegalArgumentException e) {
             err.println(server.unreachable("health", e.getMessage()));
-            return RunCommand.CCX_FAILED;
+            return ExitCodes.CCX_FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("ccx health: interrupted while waiting for the server");
-            return RunCommand.CCX_FAILED;
+            return ExitCodes.CCX_FAILED;
         }
         ExecServer.Health health;
         try {
@@ -81,7 +81,7 @@ final class HealthCommand implements Callable<Integer> {
         } catch (JacksonException e) {
             err.println("ccx health: " + uri + " answered, but not with a ccx health document: "
                     + e.getOriginalMessage());
-            return RunCommand.CCX_FAILED;
+            return ExitCodes.CCX_FAILED;
         }
         out.print(json ? body.strip() + "\n" : HealthHistoryText.health(health, uri));
         String problem = problem(health);

@@ -72,10 +72,10 @@ final class HistoryCommand implements Callable<Integer> {
             return 0;
         } catch (ConnectFailedException e) {
             err.println(server.unreachable("history", e));
-            return RunCommand.CCX_FAILED;
+            return ExitCodes.CCX_FAILED;
         } catch (CcxException e) {
             err.println("ccx history: " + e.getMessage());
-            return RunCommand.CCX_FAILED;
+            return ExitCodes.CCX_FAILED;
         }
     }
 

@@ -95,7 +95,7 @@ abstract class TaskFileCommand implements Callable<Integer> {
     public Integer call() {
         TaskFile tasks;
         try {
-            tasks = new TaskFileReader(defaultKind(), claude.task("(prompt)", exec), exec.directory()).read(file);
+            tasks = new TaskFileReader(defaultKind(), claude.task(TaskFileReader.PLACEHOLDER_PROMPT, exec), exec.directory()).read(file);
         } catch (TaskFileException e) {
             err.println("ccx " + kind() + ": " + e.getMessage());
             return ExitCodes.USAGE;

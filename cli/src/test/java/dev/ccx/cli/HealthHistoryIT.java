@@ -63,8 +63,8 @@ class HealthHistoryIT {
     void closedPortSaysWhereAndHowToStartAServer() throws Exception {
         int port = closedPort();
         String url = "ws://127.0.0.1:" + port + "/ws/mcp";
-        assertThat(cli.run("health", "--timeout", "2", "--url", url)).isEqualTo(RunCommand.CCX_FAILED);
-        assertThat(cli.run("history", "--url", url)).isEqualTo(RunCommand.CCX_FAILED);
+        assertThat(cli.run("health", "--timeout", "2", "--url", url)).isEqualTo(ExitCodes.CCX_FAILED);
+        assertThat(cli.run("history", "--url", url)).isEqualTo(ExitCodes.CCX_FAILED);
         assertThat(cli.out()).isEmpty();
         assertThat(cli.err()).contains("ccx health: cannot reach a ccx server at " + url
                 + ": GET http://127.0.0.1:" + port + "/health failed: could not connect",

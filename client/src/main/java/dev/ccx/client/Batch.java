@@ -8,11 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -74,19 +72,17 @@ public record Batch(int concurrency, Duration taskTimeout) {
         if (tasks.isEmpty()) {
             return List.of();
         }
-        List<CcxClient> clients = new CopyOnWriteArrayList<>();
         List<CompletableFuture<Void>> workers = new ArrayList<>();
-        AtomicBoolean stopped = new AtomicBoolean();
-        try {
-            CcxClient first = CcxClient.connect(uri, options);
-            clients.add(first);
+        try (Connector connector = new Connector(uri, options)) {
+            CcxClient first = connector.open();
             int perSession = Math.max(1, first.limits().maxProcessesPerSession());
             int want = Math.min(Math.min(concurrency, tasks.size()), Math.max(1, first.limits().maxProcesses()));
             int slotsPerClient = Math.min(perSession, want);
             int needed = (want + slotsPerClient - 1) / slotsPerClient;
+            List<CcxClient> clients = new ArrayList<>(List.of(first));
             while (clients.size() < needed) {
                 try {
-                    clients.add(CcxClient.connect(uri, options));
+                    clients.add(connector.open());
                 } catch (ConnectFailedException e) {
                     break; // session limit or similar: run with the connections there are
                 }
@@ -100,7 +96,7 @@ public record Batch(int concurrency, Duration taskTimeout) {
                 workers.add(done);
                 Thread.ofVirtual().name("ccx-batch-" + w).start(() -> {
                     try {
-                        work(client, uri, options, clients, stopped, next, tasks, results, listener);
+                        work(connector, client, next, tasks, results, listener);
                         done.complete(null);
                     } catch (RuntimeException | Error e) {
                         done.completeExceptionally(e);
@@ -112,15 +108,12 @@ public record Batch(int concurrency, Duration taskTimeout) {
             CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            // Closing the clients below cancels whatever still runs.
+            // The connector is closed by now, which canceled whatever still ran.
         } catch (ExecutionException e) {
             throw CcxClient.rethrow(e.getCause()); // a worker bug, not a task outcome
         } finally {
-            stopped.set(true);
-            closeAll(clients);
             // After an interrupt: closed clients fail the workers' waits at once, so this join is short.
             joinQuietly(workers, options.closeTimeout());
-            closeAll(clients); // any a worker opened meanwhile
         }
         for (int i = 0; i < results.length; i++) {
             if (results[i] == null) {
@@ -131,45 +124,15 @@ public record Batch(int concurrency, Duration taskTimeout) {
         return Arrays.asList(results);
     }
 
-    /** One slot: takes the next task until none is left. */
-    private void work(CcxClient client, URI uri, ClientOptions options, List<CcxClient> clients,
-                      AtomicBoolean stopped, AtomicInteger next, List<Task> tasks, TaskResult[] results,
-                      TaskListener listener) {
+    /** One slot: takes the next task until none is left; a broken connection is replaced for the next task. */
+    private void work(Connector connector, CcxClient client, AtomicInteger next, List<Task> tasks,
+                      TaskResult[] results, TaskListener listener) {
         CcxClient mine = client;
         for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
-            if (!mine.isOpen()) {
-                // The connection broke under an earlier task: later tasks get a fresh one.
-                try {
-                    mine = reconnect(uri, options, clients, stopped);
-                } catch (CcxException e) {
-                    results[i] = TaskResult.error(i, tasks.get(i), e);
-                    listener.finished(results[i]);
-                    continue;
-                }
-            }
-            results[i] = tasks.get(i).run(mine, i, taskTimeout, listener);
+            Connector.Outcome o = connector.run(mine, tasks.get(i), i, taskTimeout, listener);
+            mine = o.client();
+            results[i] = o.result();
             listener.finished(results[i]);
-        }
-    }
-
-    /** Opens a replacement connection, unless the batch is ending; registers it to be closed. */
-    private static CcxClient reconnect(URI uri, ClientOptions options, List<CcxClient> clients,
-                                       AtomicBoolean stopped) {
-        if (stopped.get()) {
-            throw new CcxException("batch is ending; task not started");
-        }
-        CcxClient c = CcxClient.connect(uri, options);
-        clients.add(c);
-        if (stopped.get()) {
-            c.close();
-            throw new CcxException("batch is ending; task not started");
-        }
-        return c;
-    }
-
-    private static void closeAll(List<CcxClient> clients) {
-        for (CcxClient c : clients) {
-            c.close();
         }
     }
 

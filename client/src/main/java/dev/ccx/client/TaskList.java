@@ -53,27 +53,12 @@ public record TaskList(List<Task> tasks, boolean stopOnFailure, Duration taskTim
 
     /**
      * Runs the list on {@code client}, which stays open afterwards, telling {@code listener} of each start, output
-     * line and end (skipped tasks included).
+     * line and end (skipped tasks included). When the connection breaks, the remaining tasks fail with it.
      *
      * @return one result per task, in order
      */
     public List<TaskResult> run(CcxClient client, TaskListener listener) {
-        List<TaskResult> results = new ArrayList<>(tasks.size());
-        TaskResult failed = null;
-        for (int i = 0; i < tasks.size(); i++) {
-            Task t = tasks.get(i);
-            TaskResult r = failed != null
-                    ? TaskResult.skipped(i, t, "skipped: task " + (failed.index() + 1) + " ("
-                            + failed.task().describe() + ") ended " + failed.status())
-                    : Thread.currentThread().isInterrupted() ? TaskResult.skipped(i, t, "skipped: interrupted")
-                    : t.run(client, i, taskTimeout, listener);
-            results.add(r);
-            listener.finished(r);
-            if (failed == null && stopOnFailure && !r.succeeded()) {
-                failed = r;
-            }
-        }
-        return results;
+        return run(client, null, listener);
     }
 
     /** Opens a connection, runs the list on it, and closes it. */
@@ -81,10 +66,44 @@ public record TaskList(List<Task> tasks, boolean stopOnFailure, Duration taskTim
         return run(uri, options, TaskListener.NONE);
     }
 
-    /** Opens a connection, runs the list on it with {@code listener}, and closes it. */
+    /**
+     * Opens a connection, runs the list on it with {@code listener}, and closes it. When the connection breaks (the
+     * server restarted, say), the task running ends as {@link TaskStatus#ERROR} and the list goes on (unless
+     * {@code stopOnFailure}) on a new connection, retried for up to {@link ClientOptions#connectTimeout()}.
+     *
+     * @throws ConnectFailedException the first connection could not be opened (then nothing ran)
+     */
     public List<TaskResult> run(URI uri, ClientOptions options, TaskListener listener) {
-        try (CcxClient client = CcxClient.connect(uri, options)) {
-            return run(client, listener);
+        try (Connector connector = new Connector(uri, options)) {
+            return run(connector.open(), connector, listener);
         }
+    }
+
+    private List<TaskResult> run(CcxClient client, Connector connector, TaskListener listener) {
+        List<TaskResult> results = new ArrayList<>(tasks.size());
+        TaskResult failed = null;
+        CcxClient c = client;
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
+            TaskResult r;
+            if (failed != null) {
+                r = TaskResult.skipped(i, t, "skipped: task " + (failed.index() + 1) + " ("
+                        + failed.task().describe() + ") ended " + failed.status());
+            } else if (Thread.currentThread().isInterrupted()) {
+                r = TaskResult.skipped(i, t, "skipped: interrupted");
+            } else if (connector != null) {
+                Connector.Outcome o = connector.run(c, t, i, taskTimeout, listener);
+                r = o.result();
+                c = o.client();
+            } else {
+                r = t.run(c, i, taskTimeout, listener);
+            }
+            results.add(r);
+            listener.finished(r);
+            if (failed == null && stopOnFailure && !r.succeeded()) {
+                failed = r;
+            }
+        }
+        return results;
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ccx.server.testing.Groups;
 import dev.ccx.server.testing.SharedServer;
 import dev.ccx.server.testing.TestServer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,5 +152,48 @@ class TaskIT {
         assertThat(r.getFirst().status()).isEqualTo(TaskStatus.SUCCESS);
         assertThat(r.getFirst().result().timeoutSource()).isIn("history", "similar", "default");
         assertThat(r.getFirst().result().timeoutUsed()).isPositive();
+    }
+
+    @Test
+    void batchAndTaskListRideOutAServerRestart() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        TestServer first = TestServer.start(b -> b.port(port));
+        TestServer second = null;
+        try {
+            URI uri = first.uri();
+            List<Command> work = List.of(Command.shell("sleep 30"), Command.shell("echo two"),
+                    Command.shell("echo three"));
+            java.util.concurrent.CompletableFuture<List<TaskResult>> batch = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> Batch.of(1, null).run(uri, ClientOptions.defaults(), work));
+            dev.ccx.server.testing.Wait.until(10_000, "the first task to run",
+                    () -> first.server().health().runningProcesses() == 1);
+            first.close();
+            second = TestServer.start(b -> b.port(port));
+            List<TaskResult> r = batch.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            r.stream().filter(t -> t.result() != null).forEach(t -> Groups.saw(t.result().pid()));
+            assertThat(r).extracting(TaskResult::status)
+                    .containsExactly(TaskStatus.ERROR, TaskStatus.SUCCESS, TaskStatus.SUCCESS);
+            assertThat(r.get(2).result().stdout()).isEqualTo("three\n");
+
+            TestServer current = second;
+            java.util.concurrent.CompletableFuture<List<TaskResult>> list = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> new TaskList(List.copyOf(work), false, null).run(uri, ClientOptions.defaults()));
+            dev.ccx.server.testing.Wait.until(10_000, "the first task of the list to run",
+                    () -> current.server().health().runningProcesses() == 1);
+            second.close();
+            second = TestServer.start(b -> b.port(port));
+            List<TaskResult> l = list.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            l.stream().filter(t -> t.result() != null).forEach(t -> Groups.saw(t.result().pid()));
+            assertThat(l).extracting(TaskResult::status)
+                    .containsExactly(TaskStatus.ERROR, TaskStatus.SUCCESS, TaskStatus.SUCCESS);
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
     }
 }
