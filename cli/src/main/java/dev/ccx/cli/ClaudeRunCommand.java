@@ -99,10 +99,13 @@ final class ClaudeRunCommand implements Callable<Integer> {
         }
         ClaudeTask run = task;
         try (client; ProgressView view = new ProgressView(mode, out, err, List.of(task.describe()))) {
-            TaskResult r = Graceful.run(client::close, () -> run.run(client, 0, null, view));
-            view.close();
-            print(r);
-            return ExitCodes.of(r);
+            // Printed inside Graceful: after Ctrl-C the text so far is what the user still needs.
+            return Graceful.run(client::close, () -> {
+                TaskResult r = run.run(client, 0, null, view);
+                view.close();
+                print(r);
+                return ExitCodes.of(r);
+            });
         }
     }
 

@@ -95,21 +95,26 @@ abstract class TaskFileCommand implements Callable<Integer> {
     public Integer call() {
         TaskFile tasks;
         try {
-            tasks = new TaskFileReader(defaultKind(), claude.task(TaskFileReader.PLACEHOLDER_PROMPT, exec), exec.directory()).read(file);
+            tasks = new TaskFileReader(defaultKind(), claude.task(TaskFileReader.PLACEHOLDER_PROMPT, exec),
+                    exec.directory()).read(file);
         } catch (TaskFileException e) {
             err.println("ccx " + kind() + ": " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        Thread main = Thread.currentThread();
+        // The report and summary are written inside Graceful too: after Ctrl-C they are what the user still needs.
+        return Graceful.run(main::interrupt, () -> runAndReport(tasks));
+    }
+
+    private int runAndReport(TaskFile tasks) {
         Duration taskTimeout = timeout != null ? ExecOptions.seconds(timeout) : tasks.timeout();
         List<String> names = tasks.tasks().stream().map(TaskSpec::name).toList();
         List<Task> list = tasks.tasks().stream().map(TaskSpec::task).toList();
-        ClientOptions options = server.options();
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         List<TaskResult> results;
-        Thread main = Thread.currentThread();
         try (ProgressView view = new ProgressView(ProgressMode.choose(progress, json), out, err, names)) {
-            results = Graceful.run(main::interrupt, () -> run(tasks, list, taskTimeout, options, view));
+            results = run(tasks, list, taskTimeout, server.options(), view);
         } catch (ConnectFailedException e) {
             err.println(server.unreachable(kind(), e));
             return ExitCodes.CCX_FAILED;

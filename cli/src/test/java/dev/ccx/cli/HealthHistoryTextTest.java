@@ -66,7 +66,7 @@ class HealthHistoryTextTest {
         assertThat(HealthHistoryText.health(h, URI.create("http://127.0.0.1:8003/health"))).isEqualTo("""
                 ccx 0.1.0 at http://127.0.0.1:8003/health
                   status     healthy
-                  uptime     1h 02m
+                  uptime     1h02m
                   sessions   2 of 100
                   processes  1 of 50
                   timing     redis

@@ -193,7 +193,7 @@ public final class ProgressView implements ClaudeListener, AutoCloseable {
                 + " running] " : "";
         String text = head + describe(oldest);
         int width = Terminal.width() - 1;
-        print("\r\033[K" + (text.length() > width ? text.substring(0, width - 1) + "…" : text), true);
+        print(text.length() > width ? text.substring(0, width - 1) + "…" : text, true);
     }
 
     /** "name 12.3s/≈40s · 120 lines 8.2 KB · turn 3 · 2 tools (last Write) · 1.2k tokens". */
@@ -221,7 +221,10 @@ public final class ProgressView implements ClaudeListener, AutoCloseable {
         return b.toString();
     }
 
-    /** A permanent line; in TTY mode the status line is cleared first and redrawn by the next tick. */
+    /**
+     * A permanent line; in TTY mode the status line on screen is cleared first (carriage return, erase line) and
+     * redrawn by the next tick.
+     */
     private void line(String text) {
         print(text + System.lineSeparator(), false);
     }

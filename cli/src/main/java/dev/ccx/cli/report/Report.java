@@ -113,7 +113,7 @@ public record Report(String kind, String file, String server, Instant started, D
         }
         b.append(nl);
         int width = String.valueOf(entries.size()).length();
-        String indent = " ".repeat(width + 21);
+        String indent = " ".repeat(width + 23);
         for (Entry e : entries) {
             TaskResult r = e.result();
             String took = r.result() == null ? "" : Units.duration(r.result().duration());
