@@ -5,6 +5,10 @@ import dev.ccx.server.ServeCommand;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import dev.ccx.client.CcxException;
+import dev.ccx.client.ConnectFailedException;
+import dev.ccx.client.RequestFailedException;
+import dev.ccx.protocol.ErrorCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,17 +41,36 @@ public final class Ccx implements Runnable {
     }
 
     /**
-     * The one place where a subcommand's exception becomes an exit code: a bad value found after parsing (a schema
-     * file that is not JSON, a bad task file) is a usage error with its message, anything else a ccx failure.
+     * The one place where a subcommand's exception becomes a message and an exit code: a bad value found after
+     * parsing (a schema file that is not JSON) is a usage error; a server that cannot be reached gets its URL and how
+     * to start one; a program the server cannot start is "not found"; anything else is a ccx failure.
      */
     private static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         String name = "ccx " + cl.getCommandName();
-        if (e instanceof IllegalArgumentException) {
-            cl.getErr().println(name + ": " + e.getMessage());
-            return ExitCodes.USAGE;
+        PrintWriter err = cl.getErr();
+        switch (e) {
+            case IllegalArgumentException bad -> {
+                err.println(name + ": " + bad.getMessage());
+                return ExitCodes.USAGE;
+            }
+            case ConnectFailedException down when cl.getCommandSpec().mixins().get("server") != null -> {
+                ServerOptions server = (ServerOptions) cl.getCommandSpec().mixins().get("server").userObject();
+                err.println(server.unreachable(cl.getCommandName(), down));
+                return ExitCodes.CCX_FAILED;
+            }
+            case RequestFailedException refused when refused.errorCode() == ErrorCode.SPAWN_FAILED -> {
+                err.println(name + ": " + refused.getMessage());
+                return ExitCodes.NOT_FOUND;
+            }
+            case CcxException failed -> {
+                err.println(name + ": " + failed.getMessage());
+                return ExitCodes.CCX_FAILED;
+            }
+            default -> {
+                err.println(name + ": " + e);
+                return ExitCodes.CCX_FAILED;
+            }
         }
-        cl.getErr().println(name + ": " + e);
-        return ExitCodes.CCX_FAILED;
     }
 
     /** Runs the CLI and exits with the subcommand's code. */

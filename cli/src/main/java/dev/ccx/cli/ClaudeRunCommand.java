@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.cli;
 
-import dev.ccx.cli.progress.ProgressMode;
 import dev.ccx.cli.progress.ProgressView;
 import dev.ccx.cli.progress.Units;
 import dev.ccx.cli.report.Report;
 import dev.ccx.cli.report.ResultJson;
 import dev.ccx.client.CcxClient;
-import dev.ccx.client.ConnectFailedException;
 import dev.ccx.client.TaskResult;
 import dev.ccx.client.claude.ClaudeResult;
 import dev.ccx.client.claude.ClaudeTask;
@@ -65,12 +63,8 @@ final class ClaudeRunCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "SESSION", description = "Continue this Claude session.")
     String resume;
 
-    @Option(names = "--json", description = "JSON lines on stdout: progress events, then the structured result.")
-    boolean json;
-
-    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-            description = "auto, tty, plain or none (default auto: tty when stderr is a terminal).")
-    String progress;
+    @Mixin
+    ProgressOptions display;
 
     private final InputStream in;
     private final PrintStream out;
@@ -89,16 +83,9 @@ final class ClaudeRunCommand implements Callable<Integer> {
         if (resume != null) {
             task = task.command(task.command().resume(resume));
         }
-        ProgressMode mode = ProgressMode.choose(progress, json);
-        CcxClient client;
-        try {
-            client = server.connect();
-        } catch (ConnectFailedException e) {
-            err.println(server.unreachable("claude", e));
-            return ExitCodes.CCX_FAILED;
-        }
         ClaudeTask run = task;
-        try (client; ProgressView view = new ProgressView(mode, out, err, List.of(task.describe()))) {
+        try (CcxClient client = server.connect();
+             ProgressView view = new ProgressView(display.mode(), out, err, List.of(task.describe()))) {
             // Printed inside Graceful: after Ctrl-C the text so far is what the user still needs.
             return Graceful.run(client::close, () -> {
                 TaskResult r = run.run(client, 0, null, view);
@@ -111,7 +98,7 @@ final class ClaudeRunCommand implements Callable<Integer> {
 
     private void print(TaskResult r) {
         ClaudeResult c = r.claude();
-        if (json) {
+        if (display.json) {
             out.println(Wire.mapper().writeValueAsString(ResultJson.task("result", r, r.task().describe(), true)));
             out.flush();
             return;

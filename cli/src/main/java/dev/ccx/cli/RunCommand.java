@@ -2,18 +2,13 @@
 package dev.ccx.cli;
 
 import dev.ccx.client.CcxClient;
-import dev.ccx.client.CcxException;
 import dev.ccx.client.Command;
 import dev.ccx.client.CommandResult;
-import dev.ccx.client.ConnectFailedException;
-import dev.ccx.client.RequestFailedException;
 import dev.ccx.client.RunningCommand;
 import dev.ccx.client.Stream;
 import dev.ccx.protocol.EndReason;
-import dev.ccx.protocol.ErrorCode;
 import dev.ccx.protocol.Wire;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -60,20 +55,12 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Command what = command.toCommand().cwd(exec.directory()).env(exec.env);
         if (timeout != null) {
-            what = what.timeout(Duration.ofMillis((long) (timeout * 1000)));
+            what = what.timeout(ExecOptions.seconds(timeout));
         }
+        // Failures to connect or start (unreachable server, program not found) are mapped in Ccx.failed.
         try (CcxClient client = server.connect()) {
             RunningCommand running = client.execute(what, this::print);
             return Graceful.run(client::close, () -> finish(running.await()));
-        } catch (ConnectFailedException e) {
-            err.println(server.unreachable("run", e));
-            return ExitCodes.CCX_FAILED;
-        } catch (RequestFailedException e) {
-            err.println("ccx run: " + e.getMessage());
-            return e.errorCode() == ErrorCode.SPAWN_FAILED ? ExitCodes.NOT_FOUND : ExitCodes.CCX_FAILED;
-        } catch (CcxException e) {
-            err.println("ccx run: " + e.getMessage());
-            return ExitCodes.CCX_FAILED;
         }
     }
 

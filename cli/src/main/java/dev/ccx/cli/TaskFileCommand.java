@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.cli;
 
-import dev.ccx.cli.progress.ProgressMode;
 import dev.ccx.cli.progress.ProgressView;
 import dev.ccx.cli.report.Report;
 import dev.ccx.cli.taskfile.TaskFile;
@@ -10,7 +9,6 @@ import dev.ccx.cli.taskfile.TaskFileReader;
 import dev.ccx.cli.taskfile.TaskKind;
 import dev.ccx.cli.taskfile.TaskSpec;
 import dev.ccx.client.ClientOptions;
-import dev.ccx.client.ConnectFailedException;
 import dev.ccx.client.Task;
 import dev.ccx.client.TaskListener;
 import dev.ccx.client.TaskResult;
@@ -56,12 +54,8 @@ abstract class TaskFileCommand implements Callable<Integer> {
                     + "predicted by the server).")
     Double timeout;
 
-    @Option(names = "--json", description = "JSON lines on stdout: progress events, then the summary.")
-    boolean json;
-
-    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-            description = "auto, tty, plain or none (default auto: tty when stderr is a terminal).")
-    String progress;
+    @Mixin
+    ProgressOptions display;
 
     @Option(names = "--report", paramLabel = "FILE",
             description = "Write the JSON report here (default: ccx-reports/KIND-TIMESTAMP.json).")
@@ -113,11 +107,8 @@ abstract class TaskFileCommand implements Callable<Integer> {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         List<TaskResult> results;
-        try (ProgressView view = new ProgressView(ProgressMode.choose(progress, json), out, err, names)) {
+        try (ProgressView view = new ProgressView(display.mode(), out, err, names)) {
             results = run(tasks, list, taskTimeout, server.options(), view);
-        } catch (ConnectFailedException e) {
-            err.println(server.unreachable(kind(), e));
-            return ExitCodes.CCX_FAILED;
         }
         List<Report.Entry> entries = new ArrayList<>();
         for (TaskResult r : results) {
@@ -127,7 +118,7 @@ abstract class TaskFileCommand implements Callable<Integer> {
         Report rep = new Report(kind(), file.toString(), server.url.toString(), started,
                 Duration.ofNanos(System.nanoTime() - t0), settings(tasks, taskTimeout), entries);
         Path written = write(rep, started);
-        if (json) {
+        if (display.json) {
             ObjectNode n = Wire.mapper().createObjectNode().put("type", "summary");
             n.setAll(rep.toJson().retain("kind", "file", "duration", "counts"));
             n.put("report", written == null ? null : written.toString());
