@@ -111,7 +111,7 @@ class TaskCommandsIT {
     }
 
     @Test
-    void allSucceededExitsZeroAndDefaultReportGoesUnderCcxReports() throws IOException {
+    void allSucceededExitsZeroAndTheReportDirectoryIsCreated() throws IOException {
         Path list = file("ok.txt", """
                 # one command per line when the file has no list
                 echo a
