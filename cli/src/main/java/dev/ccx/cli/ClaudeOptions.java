@@ -4,6 +4,7 @@ package dev.ccx.cli;
 import dev.ccx.client.claude.ClaudeCommand;
 import dev.ccx.client.claude.ClaudeTask;
 import dev.ccx.client.claude.RetryPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -52,14 +53,33 @@ final class ClaudeOptions {
             description = "Runs at most, the first included, when Claude hits a rate or usage limit (default 3).")
     int attempts;
 
+    @Option(names = "--retry-delay", paramLabel = "S", defaultValue = "5",
+            description = "Back-off before the first retry in seconds, at most (default 5); it doubles per retry, "
+                    + "up to 60 s, with full jitter.")
+    double retryDelay;
+
     /** A task for {@code prompt} with these options, run in {@code exec}'s directory and environment. */
     ClaudeTask task(String prompt, ExecOptions exec) {
         ClaudeCommand c = ClaudeCommand.of(prompt).executable(executable).model(model).allowedTools(allowedTools)
                 .disallowedTools(disallowedTools).permissionMode(mode()).maxTurns(maxTurns).mcpConfig(mcpConfig)
                 .appendSystemPrompt(appendSystemPrompt).includePartialMessages(partialMessages).extraArgs(extraArgs);
+        return ClaudeTask.of(c).cwd(exec.directory()).env(exec.env).retry(retryPolicy());
+    }
+
+    /** {@link RetryPolicy#DEFAULT} with {@code --attempts} and {@code --retry-delay}. */
+    private RetryPolicy retryPolicy() {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("--attempts must be at least 1 (1: never retry), got " + attempts);
+        }
+        if (!(retryDelay >= 0) || Double.isInfinite(retryDelay)) {
+            throw new IllegalArgumentException("--retry-delay must be a number of seconds, 0 or more, got "
+                    + retryDelay);
+        }
         RetryPolicy d = RetryPolicy.DEFAULT;
-        return ClaudeTask.of(c).cwd(exec.directory()).env(exec.env)
-                .retry(new RetryPolicy(attempts, d.baseDelay(), d.maxDelay(), d.totalBudget()));
+        Duration base = Duration.ofMillis(Math.round(retryDelay * 1000));
+        // A first back-off above the default cap raises the cap, so the option is never clamped silently.
+        Duration max = base.compareTo(d.maxDelay()) > 0 ? base : d.maxDelay();
+        return new RetryPolicy(attempts, base, max, d.totalBudget());
     }
 
     private ClaudeCommand.PermissionMode mode() {

@@ -89,6 +89,8 @@ final class ClaudeRunCommand implements Callable<Integer> {
             // Printed inside Graceful: after Ctrl-C the text so far is what the user still needs.
             return Graceful.run(client::close, () -> {
                 TaskResult r = run.run(client, 0, null, view);
+                // ClaudeTask.run reports starts, events and retries, but only a Batch or TaskList reports the end.
+                view.finished(r);
                 view.close();
                 print(r);
                 return ExitCodes.of(r);
@@ -105,7 +107,7 @@ final class ClaudeRunCommand implements Callable<Integer> {
         }
         if (c != null && c.json() != null) {
             out.println(Wire.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(c.json()));
-        } else if (c != null && !c.text().isEmpty()) {
+        } else if (c != null && !apiError(c) && !c.text().isEmpty()) {
             out.println(c.text());
         }
         out.flush();
@@ -121,9 +123,21 @@ final class ClaudeRunCommand implements Callable<Integer> {
         err.flush();
     }
 
+    /**
+     * Whether the run ended on an API error that Claude Code gave up on: its result text is then the error ("API
+     * Error: Request rejected (429) · ..."), not an answer, so it goes to stderr with the summary and not to stdout,
+     * where a script would take it for the answer.
+     */
+    private static boolean apiError(ClaudeResult c) {
+        return c.isError() && "success".equals(c.errorSubtype());
+    }
+
     /** "ok · 3 turns · 2 tool calls · 1.2k tokens · $0.0123 · 12.3s · session abc". */
     static String summary(TaskResult r) {
-        StringBuilder b = new StringBuilder(r.succeeded() ? "ok" : r.status().name().toLowerCase(Locale.ROOT));
+        // A canceled run is FAILED to the client; the exit code (130) and the user call it canceled.
+        String label = r.succeeded() ? "ok" : ExitCodes.of(r) == ExitCodes.CANCELED ? "canceled"
+                : r.status().name().toLowerCase(Locale.ROOT);
+        StringBuilder b = new StringBuilder(label);
         ClaudeResult c = r.claude();
         if (c != null && r.attempts() > 0) {
             if (c.numTurns() != null) {

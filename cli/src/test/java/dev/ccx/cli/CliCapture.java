@@ -13,7 +13,12 @@ final class CliCapture {
 
     /** Runs {@code ccx args...} with an empty stdin; returns its exit code. */
     int run(String... args) {
-        return Ccx.commandLine(InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return run(InputStream.nullInputStream(), args);
+    }
+
+    /** Runs {@code ccx args...} reading {@code stdin}; returns its exit code. */
+    int run(InputStream stdin, String... args) {
+        return Ccx.commandLine(stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).execute(args);
     }
 
