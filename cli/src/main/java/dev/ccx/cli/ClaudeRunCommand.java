@@ -87,7 +87,12 @@ final class ClaudeRunCommand implements Callable<Integer> {
         try (CcxClient client = server.connect();
              ProgressView view = new ProgressView(display.mode(), out, err, List.of(task.describe()))) {
             // Printed inside Graceful: after Ctrl-C the text so far is what the user still needs.
-            return Graceful.run(client::close, () -> {
+            Thread main = Thread.currentThread();
+            // Interrupting first ends a retry back-off at once and lets the run keep the text so far.
+            return Graceful.run(() -> {
+                main.interrupt();
+                client.close();
+            }, () -> {
                 TaskResult r = run.run(client, 0, null, view);
                 // ClaudeTask.run reports starts, events and retries, but only a Batch or TaskList reports the end.
                 view.finished(r);
@@ -134,10 +139,7 @@ final class ClaudeRunCommand implements Callable<Integer> {
 
     /** "ok · 3 turns · 2 tool calls · 1.2k tokens · $0.0123 · 12.3s · session abc". */
     static String summary(TaskResult r) {
-        // A canceled run is FAILED to the client; the exit code (130) and the user call it canceled.
-        String label = r.succeeded() ? "ok" : ExitCodes.of(r) == ExitCodes.CANCELED ? "canceled"
-                : r.status().name().toLowerCase(Locale.ROOT);
-        StringBuilder b = new StringBuilder(label);
+        StringBuilder b = new StringBuilder(Report.label(r));
         ClaudeResult c = r.claude();
         if (c != null && r.attempts() > 0) {
             if (c.numTurns() != null) {

@@ -125,6 +125,15 @@ class TaskCommandsIT {
     }
 
     @Test
+    void envFromTheCommandLineReachesCommandTasks() throws IOException {
+        Path list = file("env.txt", "echo \"FOO=[$FOO]\"\n");
+        Path reportFile = dir.resolve("env.json");
+        assertThat(ccx("batch", list.toString(), "--env", "FOO=bar", "--progress", "none", "--report",
+                reportFile.toString())).isZero();
+        assertThat(report(reportFile).path("tasks").get(0).path("stdout").asString()).isEqualTo("FOO=[bar]\n");
+    }
+
+    @Test
     void plainProgressPrintsALinePerStartAndEnd() throws IOException {
         Path list = file("p.txt", "echo a\necho b\n");
         assertThat(ccx("batch", list.toString(), "--progress", "plain", "--max-concurrent", "1", "--no-report"))
@@ -188,7 +197,7 @@ class TaskCommandsIT {
     @Test
     void ctrlCCancelsTheRunningTaskSkipsTheRestAndStillWritesTheReport() throws Exception {
         Path list = file("long.md", """
-                - $ echo started > started.txt; sleep 60
+                - $ echo output so far; echo started > started.txt; sleep 60
                 - $ echo never
                 """);
         Path reportFile = dir.resolve("int.json");
@@ -208,8 +217,11 @@ class TaskCommandsIT {
             p.destroyForcibly();
         }
         JsonNode r = report(reportFile);
-        assertThat(r.path("tasks").get(0).path("status").asString()).isIn("error", "failed");
+        JsonNode canceled = r.path("tasks").get(0);
+        assertThat(canceled.path("status").asString()).isEqualTo("failed");
+        assertThat(canceled.path("reason").asString()).isEqualTo("canceled");
         assertThat(r.path("tasks").get(1).path("status").asString()).isEqualTo("skipped");
+        assertThat(canceled.path("stdout").asString()).isEqualTo("output so far\n");
         assertThat(Files.readString(dir.resolve("cli.log"))).contains("skipped");
         Wait.until(10_000, "the canceled task's process to end",
                 () -> server.server().health().runningProcesses() == 0);

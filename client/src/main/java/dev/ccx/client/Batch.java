@@ -4,7 +4,6 @@ package dev.ccx.client;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Runs many tasks ({@link Command}s, Claude Code runs) at once, at most {@link #concurrency()} at a time, and
@@ -29,8 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server predicts. The server enforces it and kills the process group; the client waits for that deadline plus
  * {@link ClientOptions#closeTimeout()} and then cancels the task itself.
  *
- * <p><b>Threads.</b> {@code run} blocks its caller; tasks run on virtual threads that have all ended when it
- * returns. Immutable and thread-safe; {@code run} may be called many times.
+ * <p><b>Threads.</b> {@code run} blocks its caller; tasks run on virtual threads that have ended when it returns
+ * (after an interrupt: within {@link ClientOptions#closeTimeout()}). Interrupting the caller starts no further
+ * task, cancels the running ones, which report what they had, and reports the rest as {@link TaskStatus#ERROR}
+ * ("batch was interrupted"); the caller's interrupt flag is set again on return. Immutable and thread-safe;
+ * {@code run} may be called many times.
  *
  * @param concurrency at most this many tasks run at once
  * @param taskTimeout per-task deadline for commands without their own, or {@code null} for the server's prediction
@@ -68,11 +71,16 @@ public record Batch(int concurrency, Duration taskTimeout) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(listener, "listener");
         List<Task> tasks = List.copyOf(input);
-        TaskResult[] results = new TaskResult[tasks.size()];
         if (tasks.isEmpty()) {
             return List.of();
         }
+        // Each entry is written once, by whoever ends that task first (its worker, or the interrupt sweep below),
+        // and only that writer tells the listener: finished runs exactly once per task.
+        AtomicReferenceArray<TaskResult> results = new AtomicReferenceArray<>(tasks.size());
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
         List<CompletableFuture<Void>> workers = new ArrayList<>();
+        boolean interrupted = false;
         try (Connector connector = new Connector(uri, options)) {
             CcxClient first = connector.open();
             int perSession = Math.max(1, first.limits().maxProcessesPerSession());
@@ -88,62 +96,76 @@ public record Batch(int concurrency, Duration taskTimeout) {
                 }
             }
             int slots = Math.min(want, clients.size() * slotsPerClient);
-            // Tasks write only their own entry of results; completing the futures publishes them to this thread.
-            AtomicInteger next = new AtomicInteger();
             for (int w = 0; w < slots; w++) {
                 CcxClient client = clients.get(w / slotsPerClient);
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 workers.add(done);
-                Thread.ofVirtual().name("ccx-batch-" + w).start(() -> {
+                threads.add(Thread.ofVirtual().name("ccx-batch-" + w).start(() -> {
                     try {
                         work(connector, client, next, tasks, results, listener);
                         done.complete(null);
                     } catch (RuntimeException | Error e) {
                         done.completeExceptionally(e);
                     }
-                });
+                }));
             }
-            // A future's get, not Thread.join: on a ForkJoinPool thread (a parallel stream, supplyAsync) it lets the
-            // pool compensate, and the JDK's HttpClient completes its own futures on the common pool.
-            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            // The connector is closed by now, which canceled whatever still ran.
+            try {
+                // A future's get, not Thread.join: on a ForkJoinPool thread (a parallel stream, supplyAsync) it lets
+                // the pool compensate, and the JDK's HttpClient completes its own futures on the common pool.
+                CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get();
+            } catch (InterruptedException e) {
+                interrupted = true;
+                next.set(tasks.size()); // no new task starts
+                threads.forEach(Thread::interrupt); // running ones cancel and report what they have
+            }
         } catch (ExecutionException e) {
             throw CcxClient.rethrow(e.getCause()); // a worker bug, not a task outcome
         } finally {
-            // After an interrupt: closed clients fail the workers' waits at once, so this join is short.
-            joinQuietly(workers, options.closeTimeout());
-        }
-        for (int i = 0; i < results.length; i++) {
-            if (results[i] == null) {
-                results[i] = TaskResult.error(i, tasks.get(i), new CcxException("batch was interrupted"));
-                listener.finished(results[i]);
+            // The connector is closed by now, which canceled whatever still ran; the workers end within the bound.
+            interrupted |= joinUninterruptibly(workers, options.closeTimeout());
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        return Arrays.asList(results);
+        List<TaskResult> out = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskResult gone = TaskResult.error(i, tasks.get(i), new CcxException("batch was interrupted"));
+            if (results.compareAndSet(i, null, gone)) {
+                listener.finished(gone);
+            }
+            out.add(results.get(i));
+        }
+        return List.copyOf(out);
     }
 
     /** One slot: takes the next task until none is left; a broken connection is replaced for the next task. */
     private void work(Connector connector, CcxClient client, AtomicInteger next, List<Task> tasks,
-                      TaskResult[] results, TaskListener listener) {
+                      AtomicReferenceArray<TaskResult> results, TaskListener listener) {
         CcxClient mine = client;
         for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
             Connector.Outcome o = connector.run(mine, tasks.get(i), i, taskTimeout, listener);
             mine = o.client();
-            results[i] = o.result();
-            listener.finished(results[i]);
+            if (results.compareAndSet(i, null, o.result())) {
+                listener.finished(o.result());
+            }
         }
     }
 
-    private static void joinQuietly(List<CompletableFuture<Void>> workers, Duration bound) {
-        try {
-            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new))
-                    .get(bound.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // Workers still running after the bound end on their own: their clients are closed.
+    /** Waits up to {@code bound} for the workers, through interrupts; returns whether one arrived meanwhile. */
+    private static boolean joinUninterruptibly(List<CompletableFuture<Void>> workers, Duration bound) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new));
+        long deadline = System.nanoTime() + bound.toNanos();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                all.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException e) {
+                // A worker still running after the bound ends on its own: its connection is closed.
+                return interrupted;
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The connections of a {@link Batch} or {@link TaskList}: opens them, opens a new one when one breaks (so a server
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The first connection fails fast: a server that is not there is reported at once. A replacement is retried
  * with back-off (100 ms doubling to 1 s) for up to {@link ClientOptions#connectTimeout()}, long enough for a server
- * to restart. A connection whose server reported it is shutting down is not used for another task.
+ * to restart; if the server stays away that long, later tasks fail at once instead of each waiting again. A
+ * connection whose server reported it is shutting down is not used for another task.
  *
  * <p>Thread-safe: slots of a batch share one connector. {@link #close()} refuses later opens, so a worker cannot
  * leave a connection behind after the batch has ended.
@@ -27,6 +29,8 @@ final class Connector implements AutoCloseable {
     private final ClientOptions options;
     private final List<CcxClient> clients = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set once a replacement could not be opened within the window: later tasks fail at once, not after another. */
+    private final AtomicReference<ConnectFailedException> gone = new AtomicReference<>();
 
     Connector(URI uri, ClientOptions options) {
         this.uri = uri;
@@ -52,6 +56,10 @@ final class Connector implements AutoCloseable {
         if (current != null && current.isOpen()) {
             return current;
         }
+        ConnectFailedException down = gone.get();
+        if (down != null) {
+            throw down;
+        }
         long deadline = System.nanoTime() + options.connectTimeout().toNanos();
         Duration backoff = FIRST_BACKOFF;
         while (true) {
@@ -59,7 +67,9 @@ final class Connector implements AutoCloseable {
                 return open();
             } catch (ConnectFailedException e) {
                 if (System.nanoTime() + backoff.toNanos() > deadline) {
-                    throw e;
+                    gone.compareAndSet(null, new ConnectFailedException("the server at " + uri + " stayed "
+                            + "unreachable for " + options.connectTimeout() + ": " + e.getMessage(), e.httpStatus(), e));
+                    throw gone.get();
                 }
             }
             try {
@@ -96,12 +106,29 @@ final class Connector implements AutoCloseable {
     record Outcome(TaskResult result, CcxClient client) {
     }
 
-    /** Closes every connection opened; later opens fail. Idempotent. */
+    /**
+     * Closes every connection opened, all at once (each may wait {@link ClientOptions#closeTimeout()} for its
+     * canceled executions, and those waits overlap); later opens fail. Idempotent; keeps the interrupt flag.
+     */
     @Override
     public void close() {
         closed.set(true);
-        for (CcxClient c : clients) {
-            c.close();
+        List<Thread> closers = clients.stream().map(c -> Thread.ofVirtual().name("ccx-close").start(c::close))
+                .toList();
+        // CcxClient.close is bounded by closeTimeout plus a few seconds of socket shutdown.
+        long deadline = System.nanoTime() + options.closeTimeout().plusSeconds(5).toNanos();
+        boolean interrupted = false;
+        for (Thread t : closers) {
+            while (t.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -195,6 +195,36 @@ public final class RunningCommand implements AutoCloseable {
         }
     }
 
+    /**
+     * Cancels the execution if it still runs and waits for its end, through interrupts, for at most
+     * {@link ClientOptions#closeTimeout()}: for a caller that gave up (interrupted, Ctrl-C) but still wants what the
+     * command wrote. The caller's interrupt flag is kept. Never throws.
+     *
+     * @return the result of the (canceled) execution, or empty when the connection failed first or the end was not
+     *         confirmed in time
+     */
+    public java.util.Optional<CommandResult> cancelAndAwait() {
+        cancelAsync();
+        long deadline = System.nanoTime() + client.options().closeTimeout().toNanos();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return java.util.Optional.of(result.get(Math.max(0, deadline - System.nanoTime()),
+                            TimeUnit.NANOSECONDS));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | TimeoutException e) {
+                    return java.util.Optional.empty();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Stops the process group (SIGSTOP). @throws RequestFailedException when it is already paused or ended */
     public void pause() {
         control(ControlType.PAUSE);

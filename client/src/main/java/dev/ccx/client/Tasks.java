@@ -20,12 +20,14 @@ final class Tasks {
         } catch (RuntimeException e) {
             return TaskResult.error(index, command, e);
         }
-        listener.started(index, command, rc);
         try {
+            listener.started(index, command, rc);
             return TaskResult.of(index, command, rc.await());
         } catch (RuntimeException e) {
-            rc.cancelAsync();
-            return TaskResult.error(index, command, e);
+            // Interrupted, a listener failed, or the connection broke: nothing keeps running, and what the command
+            // wrote until it was canceled is kept when the server confirms the end.
+            return rc.cancelAndAwait().map(r -> TaskResult.of(index, command, r))
+                    .orElseGet(() -> TaskResult.error(index, command, e));
         }
     }
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.cli.progress;
 
+import dev.ccx.cli.report.Report;
 import dev.ccx.cli.report.ResultJson;
 import dev.ccx.client.RunningCommand;
 import dev.ccx.client.Stream;
 import dev.ccx.client.Task;
 import dev.ccx.client.TaskResult;
-import dev.ccx.client.TaskStatus;
 import dev.ccx.client.claude.ClaudeEvent;
 import dev.ccx.client.claude.ClaudeListener;
 import dev.ccx.client.claude.Progress;
@@ -17,8 +17,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +45,8 @@ public final class ProgressView implements ClaudeListener, AutoCloseable {
     private final long t0 = System.nanoTime();
     private final Map<Integer, Running> running = new ConcurrentHashMap<>();
     private final AtomicInteger finished = new AtomicInteger();
+    /** Tasks reported finished: a late callback (a line queued behind a failure) must not bring one back. */
+    private final Set<Integer> ended = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread ticker;
     /** Whether a TTY status line is on screen and must be cleared before the next permanent line. */
@@ -151,19 +153,26 @@ public final class ProgressView implements ClaudeListener, AutoCloseable {
 
     @Override
     public void finished(TaskResult result) {
+        ended.add(result.index());
         running.remove(result.index());
         int done = finished.incrementAndGet();
         if (mode == ProgressMode.JSON) {
             json(ResultJson.task("task_finished", result, name(result.index()), false));
         } else if (mode != ProgressMode.NONE) {
             String took = result.result() == null ? "" : " " + Units.duration(result.result().duration());
-            line((names.size() > 1 ? "[" + done + "/" + names.size() + "] " : "") + label(result.status()) + took
+            line((names.size() > 1 ? "[" + done + "/" + names.size() + "] " : "") + Report.label(result) + took
                     + " " + name(result.index()) + (result.message() == null ? "" : " — " + result.message()));
         }
     }
 
-    /** The state of a task; created by whichever call comes first (output can precede {@code started}). */
+    /**
+     * The state of a task; created by whichever call comes first (output can precede {@code started}). A task that
+     * has finished gets a throwaway state, so that a late callback does not show it running again.
+     */
     private Running state(int index) {
+        if (ended.contains(index)) {
+            return new Running(name(index));
+        }
         return running.computeIfAbsent(index, i -> new Running(name(i)));
     }
 
@@ -258,10 +267,6 @@ public final class ProgressView implements ClaudeListener, AutoCloseable {
 
     private String name(int index) {
         return index < names.size() ? names.get(index) : "task " + (index + 1);
-    }
-
-    private static String label(TaskStatus s) {
-        return s == TaskStatus.SUCCESS ? "ok" : s.name().toLowerCase(Locale.ROOT);
     }
 
     private static String brief(String s) {

@@ -2,8 +2,10 @@
 package dev.ccx.cli.report;
 
 import dev.ccx.cli.progress.Units;
+import dev.ccx.client.CommandResult;
 import dev.ccx.client.TaskResult;
 import dev.ccx.client.TaskStatus;
+import dev.ccx.protocol.EndReason;
 import dev.ccx.protocol.Wire;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +120,7 @@ public record Report(String kind, String file, String server, Instant started, D
             TaskResult r = e.result();
             String took = r.result() == null ? "" : Units.duration(r.result().duration());
             b.append(String.format(Locale.ROOT, "  %" + width + "d  %-8s %8s  %s", r.index() + 1,
-                    label(r.status()), took, e.name()));
+                    label(r), took, e.name()));
             if (r.message() != null) {
                 b.append(" — ").append(r.message());
             }
@@ -134,6 +136,18 @@ public record Report(String kind, String file, String server, Instant started, D
 
     private static String label(TaskStatus s) {
         return s == TaskStatus.SUCCESS ? "ok" : s.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * One word for how a task ended, the same in summaries and progress lines: {@code ok}, {@code failed},
+     * {@code timeout}, {@code error}, {@code skipped}, or {@code canceled} for a run that was canceled (Ctrl-C, a
+     * closed connection), which the client counts as failed.
+     */
+    public static String label(TaskResult r) {
+        CommandResult c = r.result();
+        boolean canceled = r.status() == TaskStatus.FAILED && c != null
+                && (c.reason() == EndReason.CANCELED || c.reason() == EndReason.DISCONNECT);
+        return canceled ? "canceled" : label(r.status());
     }
 
     /** The last {@code n} non-blank lines of {@code text}. */

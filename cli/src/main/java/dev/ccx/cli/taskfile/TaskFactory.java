@@ -64,13 +64,18 @@ final class TaskFactory {
         if (cwd != null) {
             t = t.cwd(cwd);
         }
-        Map<String, String> env = new LinkedHashMap<>(template.env());
-        env.putAll(o.env());
-        return t.env(env);
+        return t.env(env(o));
     }
 
     private Command withOverrides(Command c, Overrides o) {
-        return c.timeout(o.timeout()).idleTimeout(o.idleTimeout()).cwd(cwd(o.cwd())).env(o.env());
+        return c.timeout(o.timeout()).idleTimeout(o.idleTimeout()).cwd(cwd(o.cwd())).env(env(o));
+    }
+
+    /** The template's env (the command line's {@code --env}) with the file's over it, for every kind of task. */
+    private Map<String, String> env(Overrides o) {
+        Map<String, String> env = new LinkedHashMap<>(template.env());
+        env.putAll(o.env());
+        return env;
     }
 
     /** A cwd from the file, resolved against the file's directory so that task files can be moved with their tree. */

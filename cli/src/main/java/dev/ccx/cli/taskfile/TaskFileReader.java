@@ -39,7 +39,7 @@ public final class TaskFileReader {
      * @param defaultKind    what a task written as bare text is: a string in JSON, a list item or a line
      * @param claudeTemplate the Claude run every prompt task starts from (executable, model, tools, permission mode,
      *                       schema, timeouts, env, retry...), its prompt a placeholder; {@code null} for
-     *                       {@code claude} with its defaults
+     *                       {@code claude} with its defaults. Its env is the base env of command tasks too.
      * @param defaultCwd     working directory of tasks for which the file names none, or {@code null} for the
      *                       server's; used as given
      * @throws NullPointerException if {@code defaultKind} is {@code null}

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.databind.JsonNode;
@@ -133,11 +134,22 @@ public record ClaudeTask(ClaudeCommand command, JsonNode schema, Duration timeou
             c = c.timeout(defaultTimeout);
         }
         long t0 = System.nanoTime();
+        Run previous = null;
         for (int attempt = 1; ; attempt++) {
             Run run = runOnce(client, index, c, attempt, listener);
+            if (previous != null && run.outcome.attempts() < attempt) {
+                // The retry could not even start (connection closed, server refusing): the last run is the news.
+                return previous.outcome.withStatus(previous.outcome.status(), previous.outcome.message()
+                        + "; the retry could not start: " + run.outcome.message());
+            }
             if (run.outcome.succeeded() || run.limit == null) {
                 return run.outcome;
             }
+            if (!client.isOpen()) {
+                return run.outcome.withStatus(run.outcome.status(), run.outcome.message()
+                        + "; not retried: the connection to the server is closed");
+            }
+            previous = run;
             Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
             RetryPolicy.Decision d = retry.decide(attempt, elapsed, run.limit, Instant.now(),
                     ThreadLocalRandom.current());
@@ -186,13 +198,17 @@ public record ClaudeTask(ClaudeCommand command, JsonNode schema, Duration timeou
         } catch (RuntimeException e) {
             return new Run(TaskResult.error(index, this, e).withClaude(parser.finish(), attempt - 1), null);
         }
-        listener.started(index, this, rc);
         CommandResult r;
         try {
+            listener.started(index, this, rc);
             r = rc.await();
         } catch (RuntimeException e) {
-            rc.close();
-            return new Run(TaskResult.error(index, this, e).withClaude(parser.finish(), attempt), null);
+            // Interrupted, a listener failed, or the connection broke: cancel, and keep what Claude wrote so far.
+            Optional<CommandResult> ended = rc.cancelAndAwait();
+            if (ended.isEmpty()) {
+                return new Run(TaskResult.error(index, this, e).withClaude(parser.finish(), attempt), null);
+            }
+            r = ended.get();
         }
         ClaudeResult claude = parser.finish();
         if (schema != null && !claude.isError() && !claude.partial()) {
@@ -201,13 +217,13 @@ public record ClaudeTask(ClaudeCommand command, JsonNode schema, Duration timeou
         TaskResult base = TaskResult.of(index, this, r).withClaude(claude, attempt);
         if (base.status() == TaskStatus.SUCCESS) {
             String why = claude.partial() ? "Claude Code exited with 0 but wrote no result"
-                    : claude.isError() ? "Claude Code reported an error: " + errorText(claude)
+                    : claude.isError() ? withError("Claude Code reported an error", claude)
                     : !claude.schemaErrors().isEmpty() ? "the answer does not match the schema: "
                             + String.join("; ", claude.schemaErrors())
                     : null;
             base = why == null ? base : base.withStatus(TaskStatus.FAILED, why);
         } else if (base.status() == TaskStatus.FAILED && r.reason() == EndReason.EXIT && claude.isError()) {
-            base = base.withStatus(TaskStatus.FAILED, base.message() + ": " + errorText(claude));
+            base = base.withStatus(TaskStatus.FAILED, withError(base.message(), claude));
         }
         // Only a run that ended on its own can have failed on a limit; a deadline or cancel is final.
         boolean limited = !base.succeeded() && r.reason() == EndReason.EXIT;
@@ -230,14 +246,18 @@ public record ClaudeTask(ClaudeCommand command, JsonNode schema, Duration timeou
                 limit.message());
     }
 
-    private static String errorText(ClaudeResult claude) {
+    /** {@code message}, then ": " and what Claude said of its error, when it said anything. */
+    private static String withError(String message, ClaudeResult claude) {
         if (!claude.errors().isEmpty()) {
-            return String.join("; ", claude.errors());
+            return message + ": " + String.join("; ", claude.errors());
         }
         String text = claude.text().strip();
+        if (text.isEmpty()) {
+            return message;
+        }
         String head = text.length() > 300 ? text.substring(0, 297) + "..." : text;
         // An API error is reported with subtype "success" (and is_error): naming that subtype would mislead.
         String subtype = claude.errorSubtype();
-        return (subtype == null || "success".equals(subtype) ? "" : subtype + ": ") + head;
+        return message + ": " + (subtype == null || "success".equals(subtype) ? "" : subtype + ": ") + head;
     }
 }
