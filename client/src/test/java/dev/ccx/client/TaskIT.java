@@ -196,4 +196,36 @@ class TaskIT {
             }
         }
     }
+
+    @Test
+    void interruptingABatchCancelsWhatRunsKeepsItsOutputAndReportsEachTaskOnce() throws Exception {
+        List<Command> work = List.of(Command.shell("echo partial; sleep 30"), Command.shell("echo never"),
+                Command.shell("echo never either"));
+        java.util.concurrent.CountDownLatch outputSeen = new java.util.concurrent.CountDownLatch(1);
+        java.util.Map<Integer, Integer> finishedCalls = new java.util.concurrent.ConcurrentHashMap<>();
+        TaskListener listener = new TaskListener() {
+            @Override
+            public void output(int index, Stream stream, String line) {
+                outputSeen.countDown();
+            }
+
+            @Override
+            public void finished(TaskResult result) {
+                finishedCalls.merge(result.index(), 1, Integer::sum);
+            }
+        };
+        var returned = new java.util.concurrent.CompletableFuture<List<TaskResult>>();
+        Thread runner = Thread.ofVirtual().start(() -> returned.complete(
+                Batch.of(1, null).run(server.uri(), ClientOptions.defaults(), work, listener)));
+        assertThat(outputSeen.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        runner.interrupt();
+        List<TaskResult> r = returned.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        Groups.saw(r.getFirst().result().pid());
+        assertThat(r.getFirst().result().reason()).isEqualTo(dev.ccx.protocol.EndReason.CANCELED);
+        assertThat(r.getFirst().result().stdout()).isEqualTo("partial\n");
+        assertThat(r.subList(1, 3)).extracting(TaskResult::status).containsOnly(TaskStatus.ERROR);
+        assertThat(r.get(1).message()).contains("interrupted");
+        assertThat(finishedCalls).isEqualTo(java.util.Map.of(0, 1, 1, 1, 2, 1));
+        assertThat(server.server().health().runningProcesses()).isZero();
+    }
 }
