@@ -97,8 +97,9 @@ final class ClaudeBench {
         ClaudeCodeCli.Run run = ClaudeCodeCli.run(cwd, env, args, BOUND);
         long t = System.nanoTime() - t0;
         JsonNode result = run.result().orElse(null);
-        BenchFailure.check(run.exitCode() != null && run.exitCode() == 0 && result != null
-                        && !result.path("is_error").asBoolean(true) && expected.equals(result.path("result").asString()),
+        boolean answered = result != null && !result.path("is_error").asBoolean(true)
+                && expected.equals(result.path("result").asString());
+        BenchFailure.check(run.exitCode() != null && run.exitCode() == 0 && answered,
                 "direct Claude Code run: " + run.describe());
         return new long[] {t, result.path("duration_ms").asLong() * 1_000_000L};
     }
