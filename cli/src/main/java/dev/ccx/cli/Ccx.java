@@ -32,8 +32,8 @@ public final class Ccx implements Runnable {
                 .addSubcommand(new ClaudeRunCommand(in, out, err))
                 .addSubcommand(new BatchCommand(out, err))
                 .addSubcommand(new TasksCommand(out, err))
-                .addSubcommand(new EstimateCommand(out, err))
-                .addSubcommand(new HistoryCommand(out, err))
+                .addSubcommand(new EstimateCommand(out))
+                .addSubcommand(new HistoryCommand(out))
                 .addSubcommand(new HealthCommand(out, err));
         cl.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler(Ccx::failed);
@@ -78,7 +78,7 @@ public final class Ccx implements Runnable {
         System.exit(commandLine(System.in, System.out, System.err).execute(args));
     }
 
-    /** HealthHistoryText the version for {@code --version}. */
+    /** Reports the version for {@code --version}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

@@ -26,11 +26,9 @@ final class EstimateCommand implements Callable<Integer> {
     boolean json;
 
     private final PrintStream out;
-    private final PrintStream err;
 
-    EstimateCommand(PrintStream out, PrintStream err) {
+    EstimateCommand(PrintStream out) {
         this.out = out;
-        this.err = err;
     }
 
     @Override

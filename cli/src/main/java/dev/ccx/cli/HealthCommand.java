@@ -33,7 +33,6 @@ import tools.jackson.core.JacksonException;
                                 + "is degraded (Redis configured but failing, the embedded store answers)",
                         "125:no health document: server not reachable within --timeout, or the answer is not one"})
 final class HealthCommand implements Callable<Integer> {
-    static final int UNHEALTHY = 1;
 
     @Mixin
     ServerOptions server;
@@ -87,9 +86,9 @@ final class HealthCommand implements Callable<Integer> {
         String problem = problem(health);
         if (problem != null) {
             err.println("ccx health: not healthy: " + problem);
-            return UNHEALTHY;
+            return ExitCodes.FAILED;
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     /** The body of a 200 answer to GET {@code uri}, or an IOException naming the URI and what went wrong. */

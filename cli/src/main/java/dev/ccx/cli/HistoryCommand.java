@@ -53,11 +53,9 @@ final class HistoryCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final PrintStream out;
-    private final PrintStream err;
 
-    HistoryCommand(PrintStream out, PrintStream err) {
+    HistoryCommand(PrintStream out) {
         this.out = out;
-        this.err = err;
     }
 
     @Override
