@@ -6,6 +6,7 @@ import dev.ccx.cli.progress.Units;
 import dev.ccx.cli.report.Report;
 import dev.ccx.cli.report.ResultJson;
 import dev.ccx.client.CcxClient;
+import dev.ccx.client.TaskList;
 import dev.ccx.client.TaskResult;
 import dev.ccx.client.claude.ClaudeResult;
 import dev.ccx.client.claude.ClaudeTask;
@@ -83,19 +84,18 @@ final class ClaudeRunCommand implements Callable<Integer> {
         if (resume != null) {
             task = task.command(task.command().resume(resume));
         }
-        ClaudeTask run = task;
+        TaskList one = TaskList.of(false, task);
         try (CcxClient client = server.connect();
              ProgressView view = new ProgressView(display.mode(), out, err, List.of(task.describe()))) {
-            // Printed inside Graceful: after Ctrl-C the text so far is what the user still needs.
             Thread main = Thread.currentThread();
-            // Interrupting first ends a retry back-off at once and lets the run keep the text so far.
+            // Interrupting first ends a retry back-off at once and lets the run keep the text so far; the result is
+            // printed inside Graceful, because after Ctrl-C the text so far is what the user still needs.
             return Graceful.run(() -> {
                 main.interrupt();
                 client.close();
             }, () -> {
-                TaskResult r = run.run(client, 0, null, view);
-                // ClaudeTask.run reports starts, events and retries, but only a Batch or TaskList reports the end.
-                view.finished(r);
+                // A list of one, so that the run's end reaches the progress view as a batch's or list's does.
+                TaskResult r = one.run(client, view).getFirst();
                 view.close();
                 print(r);
                 return ExitCodes.of(r);
