@@ -55,7 +55,8 @@ class JsonTaskFileTest {
 
         assertThat(f.format()).isEqualTo(TaskFile.Format.JSON);
         assertThat(f.tasks()).extracting(TaskSpec::task)
-                .containsExactly(Command.shell("make build"), Command.shell("make test"));
+                .containsExactly(Command.shell("make build").env(TEMPLATE.env()),
+                        Command.shell("make test").env(TEMPLATE.env()));
         assertThat(f.tasks()).extracting(TaskSpec::name).containsExactly("make build", "make test");
         assertThat(f.stopOnFailure()).isNull();
         assertThat(f.timeout()).isNull();
@@ -89,8 +90,8 @@ class JsonTaskFileTest {
                  {"prompt": "Explain the failure"}]""";
 
         for (TaskFile f : List.of(commands(json), prompts(json))) {
-            assertThat(command(f, 0)).isEqualTo(Command.shell("make test"));
-            assertThat(command(f, 1)).isEqualTo(Command.argv("ls", "-la", "my dir"));
+            assertThat(command(f, 0)).isEqualTo(Command.shell("make test").env(TEMPLATE.env()));
+            assertThat(command(f, 1)).isEqualTo(Command.argv("ls", "-la", "my dir").env(TEMPLATE.env()));
             assertThat(prompt(f, 2).command().prompt()).isEqualTo("Explain the failure");
             assertThat(f.tasks()).extracting(TaskSpec::name)
                     .containsExactly("make test", "ls -la my dir", "Explain the failure");
@@ -229,7 +230,7 @@ class JsonTaskFileTest {
         assertThat(b.permissionMode()).isEqualTo(PermissionMode.ACCEPT_EDITS);
 
         // A string task is a command here, so the Claude options do not reach it.
-        assertThat(command(f, 2)).isEqualTo(Command.shell("c"));
+        assertThat(command(f, 2)).isEqualTo(Command.shell("c").env(TEMPLATE.env()));
     }
 
     @Test

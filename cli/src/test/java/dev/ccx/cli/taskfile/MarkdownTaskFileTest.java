@@ -274,7 +274,8 @@ class MarkdownTaskFileTest {
         TaskFile f = new TaskFileReader(TaskKind.COMMAND, TEMPLATE, "/srv").parse("t.md", "- a\n- Fix it\n");
         TaskFile p = new TaskFileReader(TaskKind.PROMPT, TEMPLATE, "/srv").parse("t.md", "- `a`\n- Fix it\n");
 
-        assertThat(f.tasks().getFirst().task()).isEqualTo(Command.shell("a").cwd("/srv"));
+        // The template's env is the command line's --env: command items get it too.
+        assertThat(f.tasks().getFirst().task()).isEqualTo(Command.shell("a").cwd("/srv").env(TEMPLATE.env()));
         assertThat(((ClaudeTask) p.tasks().get(1).task()).cwd()).isEqualTo("/srv");
         assertThat(((ClaudeTask) p.tasks().get(1).task()).env()).isEqualTo(Map.of("HOME", "/home/ci"));
     }
