@@ -86,12 +86,8 @@ final class ClaudeOptions {
         if (permissionMode == null) {
             return null;
         }
-        for (ClaudeCommand.PermissionMode m : ClaudeCommand.PermissionMode.values()) {
-            if (m.cli().equals(permissionMode)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("--permission-mode must be one of default, acceptEdits, plan, dontAsk, "
-                + "bypassPermissions; got " + permissionMode);
+        return ClaudeCommand.PermissionMode.ofCli(permissionMode).orElseThrow(() -> new IllegalArgumentException(
+                "--permission-mode must be one of " + ClaudeCommand.PermissionMode.spellings() + "; got "
+                        + permissionMode));
     }
 }

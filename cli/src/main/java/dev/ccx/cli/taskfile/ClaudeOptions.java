@@ -4,7 +4,7 @@ package dev.ccx.cli.taskfile;
 import dev.ccx.client.claude.ClaudeCommand;
 import dev.ccx.client.claude.ClaudeCommand.PermissionMode;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Optional;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -83,13 +83,13 @@ final class ClaudeOptions {
         if (v == null) {
             return null;
         }
-        for (PermissionMode m : PermissionMode.values()) {
-            if (v.node().isString() && m.cli().equals(v.node().stringValue())) {
-                return m;
+        if (v.node().isString()) {
+            Optional<PermissionMode> mode = PermissionMode.ofCli(v.node().stringValue());
+            if (mode.isPresent()) {
+                return mode.get();
             }
         }
-        List<String> spellings = Arrays.stream(PermissionMode.values()).map(PermissionMode::cli).toList();
-        throw fields.error(v, JsonFields.quote(key) + " must be one of " + String.join(", ", spellings) + ", got "
+        throw fields.error(v, JsonFields.quote(key) + " must be one of " + PermissionMode.spellings() + ", got "
                 + JsonFields.shown(v.node()));
     }
 }

@@ -2,8 +2,10 @@
 package dev.ccx.client.claude;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An immutable builder for the argv of one headless Claude Code run:
@@ -73,6 +75,16 @@ public record ClaudeCommand(String executable, String prompt, boolean includePar
         /** Returns the value as the CLI spells it, for example {@code acceptEdits}. */
         public String cli() {
             return cli;
+        }
+
+        /** The mode the CLI spells {@code spelling}, if any. */
+        public static Optional<PermissionMode> ofCli(String spelling) {
+            return Arrays.stream(values()).filter(m -> m.cli.equals(spelling)).findFirst();
+        }
+
+        /** Every spelling, comma-separated, for error messages. */
+        public static String spellings() {
+            return String.join(", ", Arrays.stream(values()).map(PermissionMode::cli).toList());
         }
     }
 

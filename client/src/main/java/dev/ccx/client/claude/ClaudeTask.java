@@ -56,6 +56,7 @@ public record ClaudeTask(ClaudeCommand command, JsonNode schema, Duration timeou
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(retry, "retry");
         env = env == null ? Map.of() : Map.copyOf(env);
+        schema = schema == null ? null : schema.deepCopy(); // JSON trees are mutable; the record is not
         // Builds a Command once so that a bad timeout or cwd fails here, not when the task runs.
         toCommand(command, schema, timeout, idleTimeout, cwd, env);
     }
