@@ -3,6 +3,7 @@ package dev.ccx.client.claude.stub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ccx.client.Batch;
 import dev.ccx.client.CcxClient;
 import dev.ccx.client.ClientOptions;
 import dev.ccx.client.RunningCommand;
@@ -35,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -329,6 +331,31 @@ class ClaudeThroughCcxIT {
         // Not the policy's 0–100 ms back-off: the API asked for a second, and the CLI's last delay says so.
         assertThat(listener.retryDelays).singleElement()
                 .satisfies(d -> assertThat(d.toMillis()).isGreaterThanOrEqualTo(cliDelay));
+        assertThat(stub.messageRequests()).hasSize(3);
+    }
+
+    @Test
+    void batchOfClaudeTasksRunsThemAtOnceAndKeepsEachOutcomeApart() {
+        // Replies are computed from each request, so the runs may reach the stub in any order.
+        for (int i = 0; i < 3; i++) {
+            stub.enqueue(request -> {
+                Matcher m = Pattern.compile("task (\\d)").matcher(request.userText());
+                return Reply.text(m.find() ? "answer " + m.group(1) : "no task number");
+            });
+        }
+        List<ClaudeTask> tasks = List.of(task("This is task 0."), task("This is task 1."),
+                task("This is task 2, answer as JSON.").schema(SCHEMA));
+
+        List<TaskResult> r = Batch.of(3, RUN_TIMEOUT).run(server.uri(), ClientOptions.defaults(),
+                tasks, listener);
+
+        assertThat(r.get(0).status()).as(describe(r.get(0))).isEqualTo(TaskStatus.SUCCESS);
+        assertThat(r.get(0).claude().text()).isEqualTo("answer 0");
+        assertThat(r.get(1).status()).as(describe(r.get(1))).isEqualTo(TaskStatus.SUCCESS);
+        assertThat(r.get(1).claude().text()).isEqualTo("answer 1");
+        assertThat(r.get(2).status()).as(describe(r.get(2))).isEqualTo(TaskStatus.FAILED);
+        assertThat(r.get(2).message()).contains("does not match the schema");
+        assertThat(r).extracting(t -> t.claude().sessionId()).doesNotHaveDuplicates();
         assertThat(stub.messageRequests()).hasSize(3);
     }
 
