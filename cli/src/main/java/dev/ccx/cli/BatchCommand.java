@@ -8,6 +8,7 @@ import dev.ccx.client.ClientOptions;
 import dev.ccx.client.Task;
 import dev.ccx.client.TaskListener;
 import dev.ccx.client.TaskResult;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,8 +30,8 @@ final class BatchCommand extends TaskFileCommand {
             description = "Tasks at once (default: the file's max_concurrent, else 4).")
     Integer maxConcurrent;
 
-    BatchCommand(PrintStream out, PrintStream err) {
-        super(out, err);
+    BatchCommand(InputStream in, PrintStream out, PrintStream err) {
+        super(in, out, err);
     }
 
     @Override

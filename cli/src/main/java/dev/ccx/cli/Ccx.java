@@ -30,8 +30,8 @@ public final class Ccx implements Runnable {
     static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Ccx()).addSubcommand(new RunCommand(out, err))
                 .addSubcommand(new ClaudeRunCommand(in, out, err))
-                .addSubcommand(new BatchCommand(out, err))
-                .addSubcommand(new TasksCommand(out, err))
+                .addSubcommand(new BatchCommand(in, out, err))
+                .addSubcommand(new TasksCommand(in, out, err))
                 .addSubcommand(new EstimateCommand(out))
                 .addSubcommand(new HistoryCommand(out))
                 .addSubcommand(new HealthCommand(out, err));

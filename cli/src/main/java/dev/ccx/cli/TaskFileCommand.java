@@ -14,7 +14,9 @@ import dev.ccx.client.TaskListener;
 import dev.ccx.client.TaskResult;
 import dev.ccx.protocol.Wire;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +48,8 @@ abstract class TaskFileCommand implements Callable<Integer> {
     @Mixin
     ClaudeOptions claude;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The task file: JSON, or a markdown/plain list.")
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "The task file: JSON, or a markdown/plain list; - reads it from stdin.")
     Path file;
 
     @Option(names = "--timeout", paramLabel = "S",
@@ -64,10 +67,12 @@ abstract class TaskFileCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "Write no report file.")
     boolean noReport;
 
+    final InputStream in;
     final PrintStream out;
     final PrintStream err;
 
-    TaskFileCommand(PrintStream out, PrintStream err) {
+    TaskFileCommand(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
         this.out = out;
         this.err = err;
     }
@@ -89,10 +94,17 @@ abstract class TaskFileCommand implements Callable<Integer> {
     public Integer call() {
         TaskFile tasks;
         try {
-            tasks = new TaskFileReader(defaultKind(), claude.task(TaskFileReader.PLACEHOLDER_PROMPT, exec),
-                    exec.directory()).read(file);
+            TaskFileReader reader = new TaskFileReader(defaultKind(),
+                    claude.task(TaskFileReader.PLACEHOLDER_PROMPT, exec), exec.directory());
+            // A plan piped in by an orchestrator has no directory of its own: relative cwds use the current one.
+            tasks = "-".equals(file.toString())
+                    ? reader.parse("stdin", new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    : reader.read(file);
         } catch (TaskFileException e) {
             err.println("ccx " + kind() + ": " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (IOException e) {
+            err.println("ccx " + kind() + ": cannot read the task list from stdin: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         Thread main = Thread.currentThread();

@@ -8,6 +8,7 @@ import dev.ccx.client.Task;
 import dev.ccx.client.TaskList;
 import dev.ccx.client.TaskListener;
 import dev.ccx.client.TaskResult;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -34,8 +35,8 @@ final class TasksCommand extends TaskFileCommand {
             + "stop_on_failure, else stop).")
     Boolean keepGoing;
 
-    TasksCommand(PrintStream out, PrintStream err) {
-        super(out, err);
+    TasksCommand(InputStream in, PrintStream out, PrintStream err) {
+        super(in, out, err);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.ccx.server.testing.SharedServer;
 import dev.ccx.server.testing.Wait;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,6 +135,17 @@ class TaskCommandsIT {
     }
 
     @Test
+    void aTaskListPipedOnStdinRuns() throws IOException {
+        Path reportFile = dir.resolve("stdin.json");
+        var plan = new java.io.ByteArrayInputStream("- $ echo piped\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(cli.run(plan, "tasks", "--url", server.uri().toString(), "-", "--progress", "none", "--report",
+                reportFile.toString())).as(cli.err()).isZero();
+        JsonNode r = report(reportFile);
+        assertThat(r.path("file").asString()).isEqualTo("-");
+        assertThat(r.path("tasks").get(0).path("stdout").asString()).isEqualTo("piped\n");
+    }
+
+    @Test
     void plainProgressPrintsALinePerStartAndEnd() throws IOException {
         Path list = file("p.txt", "echo a\necho b\n");
         assertThat(ccx("batch", list.toString(), "--progress", "plain", "--max-concurrent", "1", "--no-report"))
@@ -209,7 +221,9 @@ class TaskCommandsIT {
                 reportFile.toString(), list.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("cli.log").toFile()).start();
         try {
-            Wait.until(30_000, "the first task to start", () -> Files.exists(dir.resolve("started.txt")));
+            // Both: the command has written its output, and the CLI has its handle (the progress line comes after).
+            Wait.until(30_000, "the first task to start", () -> Files.exists(dir.resolve("started.txt"))
+                    && contains(dir.resolve("cli.log"), "[1] started:"));
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("ccx exits after SIGINT").isTrue();
             assertThat(p.exitValue()).isEqualTo(ExitCodes.CANCELED);
@@ -225,5 +239,13 @@ class TaskCommandsIT {
         assertThat(Files.readString(dir.resolve("cli.log"))).contains("skipped");
         Wait.until(10_000, "the canceled task's process to end",
                 () -> server.server().health().runningProcesses() == 0);
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return Files.readString(file).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
