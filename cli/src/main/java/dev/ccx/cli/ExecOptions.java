@@ -33,6 +33,7 @@ final class ExecOptions {
         if (s <= 0 || s.isNaN() || s.isInfinite()) {
             throw new IllegalArgumentException("a timeout must be a positive number of seconds, got " + s);
         }
-        return Duration.ofMillis((long) (s * 1000));
+        // Rounded up to a whole nanosecond, so a tiny positive value stays positive.
+        return Duration.ofNanos((long) Math.ceil(s * 1e9));
     }
 }

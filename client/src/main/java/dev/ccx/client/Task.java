@@ -24,4 +24,20 @@ public interface Task {
 
     /** The task as text for messages and reports. */
     String describe();
+
+    /**
+     * {@code text} on one line (runs of white space made one space), cut to at most {@code max} characters ending in
+     * {@code ...}, never between the two halves of a surrogate pair: how tasks are named in messages and reports.
+     */
+    static String oneLine(String text, int max) {
+        String flat = text.strip().replaceAll("\\s+", " ");
+        if (flat.length() <= max) {
+            return flat;
+        }
+        int cut = max - 3;
+        if (Character.isHighSurrogate(flat.charAt(cut - 1))) {
+            cut--;
+        }
+        return flat.substring(0, cut) + "...";
+    }
 }

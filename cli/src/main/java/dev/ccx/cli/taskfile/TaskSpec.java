@@ -37,15 +37,6 @@ public record TaskSpec(int line, String name, Task task) {
 
     /** {@code text} on one line, at most {@value #MAX_SHORT_NAME} characters, for a task that has no name. */
     static String shortName(String text) {
-        String flat = text.strip().replaceAll("\\s+", " ");
-        if (flat.length() <= MAX_SHORT_NAME) {
-            return flat;
-        }
-        int cut = MAX_SHORT_NAME - 3;
-        // Never leave half of a surrogate pair before the dots.
-        if (Character.isHighSurrogate(flat.charAt(cut - 1))) {
-            cut--;
-        }
-        return flat.substring(0, cut) + "...";
+        return Task.oneLine(text, MAX_SHORT_NAME);
     }
 }

@@ -119,8 +119,7 @@ public record ClaudeTask(ClaudeCommand command, JsonNode schema, Duration timeou
 
     @Override
     public String describe() {
-        String p = command.prompt().strip().replaceAll("\\s+", " ");
-        return "claude: " + (p.length() > 60 ? p.substring(0, 57) + "..." : p);
+        return "claude: " + Task.oneLine(command.prompt(), 60);
     }
 
     /** Runs the task alone on {@code client}: {@link #run(CcxClient, int, Duration, TaskListener)} as task 0. */
