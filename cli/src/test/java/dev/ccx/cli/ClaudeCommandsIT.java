@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -363,20 +362,7 @@ class ClaudeCommandsIT {
     private static final Pattern ALPHA = Pattern.compile("alpha-(\\d+)");
     private static final Pattern BETA = Pattern.compile("beta-(\\d+)");
 
-    /** The number after {@code pattern} in the tool_result for {@code toolUseId} that {@code request} carries. */
-    private static long numberIn(RecordedRequest request, String toolUseId, Pattern pattern) {
-        JsonNode result = request.toolResult(toolUseId)
-                .orElseThrow(() -> new AssertionError("no tool_result for " + toolUseId + " in " + request));
-        Matcher m = pattern.matcher(RecordedRequest.toolResultText(result));
-        if (!m.find()) {
-            throw new AssertionError(pattern + " not in the tool_result " + result);
-        }
-        return Long.parseLong(m.group(1));
-    }
 
-    private static Reply.Message read(Path file) {
-        return Reply.toolUse("Read", Wire.mapper().createObjectNode().put("file_path", file.toString()).toString());
-    }
 
     /** Task 1 of a plan: writes {@code alpha-n} to a.txt. */
     private void scriptWriteA(Path a, long n) {
@@ -390,16 +376,16 @@ class ClaudeCommandsIT {
         Path b = claude.cwd.resolve("b.txt");
         scriptWriteA(a, n);
         // Task 2 learns the number only from the Read result Claude Code sends back, and writes twice it to b.txt.
-        Reply.Message readA = read(a);
+        Reply.Message readA = Reply.read(a.toString());
         script(readA);
-        script(request -> Reply.write(b.toString(), "beta-" + 2 * numberIn(request, readA.toolUseId(), ALPHA)
+        script(request -> Reply.write(b.toString(), "beta-" + 2 * request.numberIn(readA.toolUseId(), ALPHA)
                 + "\n"));
         script(Reply.text("Wrote b.txt."));
         // Task 3 reads b.txt and answers from what it read.
-        Reply.Message readB = read(b);
+        Reply.Message readB = Reply.read(b.toString());
         script(readB);
         script(request -> {
-            long beta = numberIn(request, readB.toolUseId(), BETA);
+            long beta = request.numberIn(readB.toolUseId(), BETA);
             return Reply.text("b.txt holds beta-" + beta + ", so a.txt held alpha-" + beta / 2 + ".");
         });
         Path plan = file("plan.md", """
@@ -440,10 +426,10 @@ class ClaudeCommandsIT {
         long n = ThreadLocalRandom.current().nextLong(1_000, 1_000_000);
         Path a = claude.cwd.resolve("a.txt");
         scriptWriteA(a, n);
-        Reply.Message readA = read(a);
+        Reply.Message readA = Reply.read(a.toString());
         script(readA);
         // The schema asks for an integer; the model answers with a string.
-        script(request -> Reply.json("{\"number\":\"" + numberIn(request, readA.toolUseId(), ALPHA) + "\"}"));
+        script(request -> Reply.json("{\"number\":\"" + request.numberIn(readA.toolUseId(), ALPHA) + "\"}"));
         Path plan = file("plan.json", """
                 {"tasks": [
                   "Write a.txt with a fresh number",

@@ -362,20 +362,7 @@ class ClaudeThroughCcxIT {
     private static final Pattern ALPHA = Pattern.compile("alpha-(\\d+)");
     private static final Pattern BETA = Pattern.compile("beta-(\\d+)");
 
-    /** The number after {@code pattern} in the text of the tool_result for {@code toolUseId} in {@code request}. */
-    private static long numberIn(RecordedRequest request, String toolUseId, Pattern pattern) {
-        JsonNode result = request.toolResult(toolUseId)
-                .orElseThrow(() -> new AssertionError("no tool_result for " + toolUseId + " in " + request));
-        Matcher m = pattern.matcher(RecordedRequest.toolResultText(result));
-        if (!m.find()) {
-            throw new AssertionError(pattern + " not in the tool_result " + result);
-        }
-        return Long.parseLong(m.group(1));
-    }
 
-    private static Reply.Message read(Path file) {
-        return Reply.toolUse("Read", "{\"file_path\":" + Sse.quote(file.toString()) + "}");
-    }
 
     @Test
     void taskListWhereEachClaudeRunUsesThePreviousOnesFile() {
@@ -385,16 +372,16 @@ class ClaudeThroughCcxIT {
         // t1 writes a.txt.
         stub.enqueue(Reply.write(a.toString(), "alpha-" + n + "\n"), Reply.text("Wrote a.txt."));
         // t2 reads a.txt; the stub learns the number only from the Read result the CLI sends back, and writes b.txt.
-        Reply.Message readA = read(a);
+        Reply.Message readA = Reply.read(a.toString());
         stub.enqueue(readA);
         stub.enqueue(request -> Reply.write(b.toString(),
-                "beta-" + 2 * numberIn(request, readA.toolUseId(), ALPHA) + "\n"));
+                "beta-" + 2 * request.numberIn(readA.toolUseId(), ALPHA) + "\n"));
         stub.enqueue(Reply.text("Wrote b.txt."));
         // t3 reads b.txt and answers from what it read.
-        Reply.Message readB = read(b);
+        Reply.Message readB = Reply.read(b.toString());
         stub.enqueue(readB);
         stub.enqueue(request -> {
-            long beta = numberIn(request, readB.toolUseId(), BETA);
+            long beta = request.numberIn(readB.toolUseId(), BETA);
             return Reply.text("b.txt holds beta-" + beta + ", so a.txt held alpha-" + beta / 2 + ".");
         });
         Task t1 = task("Write a.txt");

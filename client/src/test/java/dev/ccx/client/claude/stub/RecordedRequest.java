@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -84,6 +86,22 @@ public record RecordedRequest(int index, Instant at, String method, String path,
     /** The {@code tool_result} block answering the tool_use with this id, if the request carries it. */
     public Optional<JsonNode> toolResult(String toolUseId) {
         return toolResults().stream().filter(b -> toolUseId.equals(b.path("tool_use_id").asString())).findFirst();
+    }
+
+    /**
+     * The number after {@code pattern}'s group 1 in the text of the tool_result for {@code toolUseId}: how a scripted
+     * reply reads what the CLI really found (a file's content) and answers from it.
+     *
+     * @throws AssertionError when the request has no such tool_result or the text does not match
+     */
+    public long numberIn(String toolUseId, Pattern pattern) {
+        JsonNode result = toolResult(toolUseId)
+                .orElseThrow(() -> new AssertionError("no tool_result for " + toolUseId + " in " + this));
+        Matcher m = pattern.matcher(toolResultText(result));
+        if (!m.find()) {
+            throw new AssertionError(pattern + " not in the tool_result " + result);
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /** The text of a tool_result block (its content is either a string or a list of text blocks). */

@@ -128,6 +128,11 @@ public sealed interface Reply permits Reply.Message, Reply.Error, Reply.Stall {
         return new Message(blocks, "tool_use", 20, 30, Duration.ZERO);
     }
 
+    /** The CLI's {@code Read} tool on {@code filePath} (absolute); the CLI sends the content back as a tool_result. */
+    static Message read(String filePath) {
+        return toolUse("Read", "{\"file_path\":" + Sse.quote(filePath) + "}");
+    }
+
     /** The CLI's {@code Write} tool: create or overwrite {@code filePath} (absolute) with {@code content}. */
     static Message write(String filePath, String content) {
         return toolUse("Write", "{\"file_path\":" + Sse.quote(filePath) + ",\"content\":" + Sse.quote(content) + "}");
