@@ -122,6 +122,9 @@ abstract class TaskFileCommand implements Callable<Integer> {
         try (ProgressView view = new ProgressView(display.mode(), out, err, names)) {
             results = run(tasks, list, taskTimeout, server.options(), view);
         }
+        // After Ctrl-C the runner leaves the interrupt flag set; the report must still be written, and interruptible
+        // I/O would refuse to. The JVM is exiting with 130 either way.
+        Thread.interrupted();
         List<Report.Entry> entries = new ArrayList<>();
         for (TaskResult r : results) {
             TaskSpec spec = tasks.tasks().get(r.index());
