@@ -4,15 +4,13 @@ package dev.ccx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccx.client.claude.stub.ClaudeCodeCli;
+import dev.ccx.client.claude.stub.ClaudeSandbox;
 import dev.ccx.client.claude.stub.RecordedRequest;
 import dev.ccx.client.claude.stub.Reply;
 import dev.ccx.client.claude.stub.StubAnthropicApi;
 import dev.ccx.server.testing.Groups;
 import dev.ccx.server.testing.Wait;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,21 +28,17 @@ import java.util.function.Function;
  * left under this JVM.
  */
 final class StubbedClaude implements AutoCloseable {
-    final StubAnthropicApi stub = StubAnthropicApi.start();
+    private final ClaudeSandbox sandbox;
+    final StubAnthropicApi stub;
     /** Where Claude Code runs ({@code --cwd}). */
     final Path cwd;
-    private final Path home;
     private final Set<Long> groups = ConcurrentHashMap.newKeySet();
 
     /** A stub and directories under {@code tmp}. */
     StubbedClaude(Path tmp) {
-        try {
-            cwd = Files.createDirectories(tmp.resolve("work"));
-            home = Files.createDirectories(tmp.resolve("home"));
-        } catch (IOException e) {
-            stub.close();
-            throw new UncheckedIOException(e);
-        }
+        sandbox = ClaudeSandbox.open(tmp);
+        stub = sandbox.stub();
+        cwd = sandbox.cwd();
     }
 
     /** Installs the pinned Claude Code CLI if needed; fails (never skips) when it cannot. */
@@ -79,7 +73,7 @@ final class StubbedClaude implements AutoCloseable {
         List<String> flags = new ArrayList<>(List.of("--url", url.toString(),
                 "--claude-bin", ClaudeCodeCli.executable().toString(), "--cwd", cwd.toString(),
                 "--permission-mode", "acceptEdits", "--allowed-tools", "Write,Read"));
-        ClaudeCodeCli.environment(stub.baseUrl(), home).forEach((name, value) -> {
+        sandbox.environment().forEach((name, value) -> {
             flags.add("--env");
             flags.add(name + "=" + value);
         });
@@ -93,7 +87,7 @@ final class StubbedClaude implements AutoCloseable {
 
     @Override
     public void close() {
-        stub.close();
+        sandbox.close();
         List<ProcessHandle> left = Wait.untilValue(5_000, StubbedClaude::claudeProcesses, List::isEmpty);
         left.forEach(ProcessHandle::destroyForcibly);
         assertThat(left).as("claude processes left behind").isEmpty();

@@ -4,15 +4,13 @@ package dev.ccx.client.claude;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccx.client.claude.stub.ClaudeCodeCli;
+import dev.ccx.client.claude.stub.ClaudeSandbox;
 import dev.ccx.client.claude.stub.Reply;
 import dev.ccx.client.claude.stub.StubAnthropicApi;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -37,9 +35,9 @@ class ClaudeCodeCliParserIT {
     @TempDir
     Path tmp;
 
+    private ClaudeSandbox sandbox;
     private StubAnthropicApi stub;
     private Path cwd;
-    private Path home;
 
     @BeforeAll
     static void install() {
@@ -47,21 +45,21 @@ class ClaudeCodeCliParserIT {
     }
 
     @BeforeEach
-    void start() throws IOException {
-        stub = StubAnthropicApi.start();
-        cwd = Files.createDirectories(tmp.resolve("work"));
-        home = Files.createDirectories(tmp.resolve("home"));
+    void start() {
+        sandbox = ClaudeSandbox.open(tmp);
+        stub = sandbox.stub();
+        cwd = sandbox.cwd();
     }
 
     @AfterEach
     void stop() {
-        stub.close();
+        sandbox.close();
     }
 
     /** Runs the command (its first element is replaced by the pinned CLI) and parses stdout. */
     private Parsed run(ClaudeCommand command, Map<String, String> extraEnv) {
         List<String> argv = command.argv();
-        Map<String, String> env = new LinkedHashMap<>(ClaudeCodeCli.environment(stub.baseUrl(), home));
+        Map<String, String> env = sandbox.environment();
         env.putAll(extraEnv);
         ClaudeCodeCli.Run run = ClaudeCodeCli.run(cwd, env, argv.subList(1, argv.size()), RUN_TIMEOUT);
         List<ClaudeEvent> events = new ArrayList<>();

@@ -4,11 +4,9 @@ package dev.ccx.client.claude.stub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +33,9 @@ class ClaudeCliStubIT {
     @TempDir
     Path tmp;
 
+    private ClaudeSandbox sandbox;
     private StubAnthropicApi stub;
     private Path cwd;
-    private Path home;
 
     @BeforeAll
     static void install() {
@@ -46,15 +44,15 @@ class ClaudeCliStubIT {
     }
 
     @BeforeEach
-    void start() throws IOException {
-        stub = StubAnthropicApi.start();
-        cwd = Files.createDirectories(tmp.resolve("work"));
-        home = Files.createDirectories(tmp.resolve("home"));
+    void start() {
+        sandbox = ClaudeSandbox.open(tmp);
+        stub = sandbox.stub();
+        cwd = sandbox.cwd();
     }
 
     @AfterEach
     void stop() {
-        stub.close();
+        sandbox.close();
     }
 
     private ClaudeCodeCli.Run claude(String prompt, String... extra) {
@@ -65,7 +63,7 @@ class ClaudeCliStubIT {
         List<String> args = new ArrayList<>(List.of("-p", prompt, "--output-format", "stream-json", "--verbose",
                 "--permission-mode", "acceptEdits", "--allowedTools", "Write"));
         args.addAll(List.of(extra));
-        Map<String, String> environment = new LinkedHashMap<>(ClaudeCodeCli.environment(stub.baseUrl(), home));
+        Map<String, String> environment = sandbox.environment();
         environment.putAll(env);
         return ClaudeCodeCli.run(cwd, environment, args, timeout);
     }

@@ -25,8 +25,6 @@ import dev.ccx.server.testing.Groups;
 import dev.ccx.server.testing.SharedServer;
 import dev.ccx.server.testing.TestServer;
 import dev.ccx.server.testing.Wait;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -74,9 +72,9 @@ class ClaudeThroughCcxIT {
     @TempDir
     Path tmp;
 
+    private ClaudeSandbox sandbox;
     private StubAnthropicApi stub;
     private Path cwd;
-    private Path home;
     private CcxClient client;
     private final Recorder listener = new Recorder();
 
@@ -86,17 +84,17 @@ class ClaudeThroughCcxIT {
     }
 
     @BeforeEach
-    void start() throws IOException {
-        stub = StubAnthropicApi.start();
-        cwd = Files.createDirectories(tmp.resolve("work"));
-        home = Files.createDirectories(tmp.resolve("home"));
+    void start() {
+        sandbox = ClaudeSandbox.open(tmp);
+        stub = sandbox.stub();
+        cwd = sandbox.cwd();
         client = CcxClient.connect(server.uri(), ClientOptions.defaults());
     }
 
     @AfterEach
     void stop() {
         client.close();
-        stub.close();
+        sandbox.close();
         List<ProcessHandle> left = Wait.untilValue(5_000, ClaudeThroughCcxIT::claudeProcesses, List::isEmpty);
         left.forEach(ProcessHandle::destroyForcibly);
         assertThat(left).as("claude processes left behind").isEmpty();
@@ -114,7 +112,7 @@ class ClaudeThroughCcxIT {
     }
 
     private ClaudeTask task(ClaudeCommand command, Map<String, String> extraEnv) {
-        Map<String, String> env = new LinkedHashMap<>(ClaudeCodeCli.environment(stub.baseUrl(), home));
+        Map<String, String> env = sandbox.environment();
         env.putAll(extraEnv);
         ClaudeCommand c = command.executable(ClaudeCodeCli.executable().toString())
                 .permissionMode(ClaudeCommand.PermissionMode.ACCEPT_EDITS)
