@@ -29,11 +29,7 @@ class WireCompatIT {
     @Test
     void applicationPingIsAnsweredWithPong() throws Exception {
         try (FakeServer fake = new FakeServer()) {
-            CompletableFuture<CcxClient> client = CompletableFuture.supplyAsync(
-                    () -> CcxClient.connect(fake.uri(), ClientOptions.defaults()));
-            fake.send("{\"jsonrpc\":\"2.0\",\"method\":\"connected\",\"params\":{\"session_id\":\"s\","
-                    + "\"version\":\"1.0.0\",\"capabilities\":[\"execute\",\"control\",\"stream\"]}}");
-            try (CcxClient c = client.get(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            try (CcxClient c = connectAsOriginal(fake)) {
                 fake.send("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"params\":{\"timestamp\":1.5}}");
                 JsonNode pong = Wire.mapper().readTree(fake.next());
                 assertThat(pong.get("method").stringValue()).isEqualTo("pong");
@@ -46,11 +42,7 @@ class WireCompatIT {
     @Test
     void originalServerWithoutExecutionIdsOrLimits() throws Exception {
         try (FakeServer fake = new FakeServer()) {
-            CompletableFuture<CcxClient> client = CompletableFuture.supplyAsync(
-                    () -> CcxClient.connect(fake.uri(), ClientOptions.defaults()));
-            fake.send("{\"jsonrpc\":\"2.0\",\"method\":\"connected\",\"params\":{\"session_id\":\"s\","
-                    + "\"version\":\"1.0.0\",\"capabilities\":[\"execute\",\"control\",\"stream\"]}}");
-            try (CcxClient c = client.get(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            try (CcxClient c = connectAsOriginal(fake)) {
                 assertThat(c.limits().maxProcessesPerSession()).isEqualTo(1);
                 Lines lines = new Lines();
                 CompletableFuture<RunningCommand> started = c.executeAsync(Command.shell("echo hi"), lines);
@@ -77,5 +69,14 @@ class WireCompatIT {
                 assertThat(lines.stdout()).containsExactly("hi");
             }
         }
+    }
+
+    /** Connects to {@code fake}, which greets as the original CC Executor does: no limits, no execution ids. */
+    private static CcxClient connectAsOriginal(FakeServer fake) throws Exception {
+        CompletableFuture<CcxClient> client = CompletableFuture.supplyAsync(
+                () -> CcxClient.connect(fake.uri(), ClientOptions.defaults()));
+        fake.send("{\"jsonrpc\":\"2.0\",\"method\":\"connected\",\"params\":{\"session_id\":\"s\","
+                + "\"version\":\"1.0.0\",\"capabilities\":[\"execute\",\"control\",\"stream\"]}}");
+        return client.get(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

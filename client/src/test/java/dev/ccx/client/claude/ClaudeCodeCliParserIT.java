@@ -4,7 +4,7 @@ package dev.ccx.client.claude;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccx.client.claude.stub.ClaudeCodeCli;
-import dev.ccx.client.claude.stub.ClaudeSandbox;
+import dev.ccx.client.claude.stub.StubbedClaudeCli;
 import dev.ccx.client.claude.stub.Reply;
 import dev.ccx.client.claude.stub.StubAnthropicApi;
 import java.nio.file.Path;
@@ -15,12 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link ClaudeCommand} and {@link StreamJsonParser} against the real, pinned Claude Code CLI talking to
@@ -32,36 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ClaudeCodeCliParserIT {
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
 
-    @TempDir
-    Path tmp;
-
-    private ClaudeSandbox sandbox;
-    private StubAnthropicApi stub;
-    private Path cwd;
-
-    @BeforeAll
-    static void install() {
-        ClaudeCodeCli.executable(); // fails, never skips, when the CLI cannot be installed
-    }
-
-    @BeforeEach
-    void start() {
-        sandbox = ClaudeSandbox.open(tmp);
-        stub = sandbox.stub();
-        cwd = sandbox.cwd();
-    }
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
-    }
+    @RegisterExtension
+    static final StubbedClaudeCli sandbox = new StubbedClaudeCli();
 
     /** Runs the command (its first element is replaced by the pinned CLI) and parses stdout. */
     private Parsed run(ClaudeCommand command, Map<String, String> extraEnv) {
         List<String> argv = command.argv();
         Map<String, String> env = sandbox.environment();
         env.putAll(extraEnv);
-        ClaudeCodeCli.Run run = ClaudeCodeCli.run(cwd, env, argv.subList(1, argv.size()), RUN_TIMEOUT);
+        ClaudeCodeCli.Run run = ClaudeCodeCli.run(sandbox.cwd(), env, argv.subList(1, argv.size()), RUN_TIMEOUT);
         List<ClaudeEvent> events = new ArrayList<>();
         StreamJsonParser parser = new StreamJsonParser(events::add);
         run.stdout().forEach(parser::accept);
@@ -76,22 +52,22 @@ class ClaudeCodeCliParserIT {
 
     @Test
     void toolTurnWithPartialMessagesIsFullyTyped() {
-        Path file = cwd.resolve("out.txt");
+        Path file = sandbox.cwd().resolve("out.txt");
         String prompt = "Write \"it\" to out.txt; don't run $(rm -rf /) or `id`\nthanks \\ bye";
-        stub.enqueue(Reply.toolUse("I'll write the file.", "Write",
+        sandbox.stub().enqueue(Reply.toolUse("I'll write the file.", "Write",
                 "{\"file_path\":\"" + file + "\",\"content\":\"it\\n\"}"), Reply.text("Done: out.txt written."));
 
         Parsed p = run(ClaudeCommand.of(prompt).allowedTools(List.of("Write"))
                 .permissionMode(ClaudeCommand.PermissionMode.ACCEPT_EDITS).includePartialMessages(true), Map.of());
 
         assertThat(p.run().exitCode()).as(p.run().describe()).isZero();
-        assertThat(stub.messageRequests().getFirst().userText()).contains(prompt);
+        assertThat(sandbox.stub().messageRequests().getFirst().userText()).contains(prompt);
         assertThat(file).hasContent("it\n");
 
         assertThat(p.only(ClaudeEvent.Init.class)).singleElement().satisfies(init -> {
             assertThat(init.version()).isEqualTo(ClaudeCodeCli.VERSION);
             assertThat(init.permissionMode()).isEqualTo("acceptEdits");
-            assertThat(init.cwd()).isEqualTo(cwd.toString());
+            assertThat(init.cwd()).isEqualTo(sandbox.cwd().toString());
             assertThat(init.tools()).contains("Write");
             assertThat(init.sessionId()).isNotBlank();
         });
@@ -120,18 +96,18 @@ class ClaudeCodeCliParserIT {
 
     @Test
     void promptWithALeadingDashReachesClaude() {
-        stub.enqueue(Reply.text("It means verbose."));
+        sandbox.stub().enqueue(Reply.text("It means verbose."));
 
         Parsed p = run(ClaudeCommand.of("-v: what does it mean?").allowedTools(List.of("Read")), Map.of());
 
         assertThat(p.run().exitCode()).as(p.run().describe()).isZero();
-        assertThat(stub.messageRequests().getFirst().userText()).contains("-v: what does it mean?");
+        assertThat(sandbox.stub().messageRequests().getFirst().userText()).contains("-v: what does it mean?");
         assertThat(p.result().text()).isEqualTo("It means verbose.");
     }
 
     @Test
     void rateLimitBeyondTheClisRetriesIsRecognised() {
-        stub.enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.rateLimited(Duration.ofSeconds(1)));
+        sandbox.stub().enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.rateLimited(Duration.ofSeconds(1)));
 
         Parsed p = run(ClaudeCommand.of("Keep trying"), Map.of("CLAUDE_CODE_MAX_RETRIES", "1"));
 

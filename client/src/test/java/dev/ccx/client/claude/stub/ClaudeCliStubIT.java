@@ -11,12 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import tools.jackson.databind.JsonNode;
 
@@ -30,30 +27,8 @@ import tools.jackson.databind.JsonNode;
 class ClaudeCliStubIT {
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
 
-    @TempDir
-    Path tmp;
-
-    private ClaudeSandbox sandbox;
-    private StubAnthropicApi stub;
-    private Path cwd;
-
-    @BeforeAll
-    static void install() {
-        // Throws (test failure, not a skip) with install.sh's messages when the CLI cannot be installed.
-        ClaudeCodeCli.executable();
-    }
-
-    @BeforeEach
-    void start() {
-        sandbox = ClaudeSandbox.open(tmp);
-        stub = sandbox.stub();
-        cwd = sandbox.cwd();
-    }
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
-    }
+    @RegisterExtension
+    static final StubbedClaudeCli sandbox = new StubbedClaudeCli();
 
     private ClaudeCodeCli.Run claude(String prompt, String... extra) {
         return claude(Map.of(), RUN_TIMEOUT, prompt, extra);
@@ -65,7 +40,7 @@ class ClaudeCliStubIT {
         args.addAll(List.of(extra));
         Map<String, String> environment = sandbox.environment();
         environment.putAll(env);
-        return ClaudeCodeCli.run(cwd, environment, args, timeout);
+        return ClaudeCodeCli.run(sandbox.cwd(), environment, args, timeout);
     }
 
     private static JsonNode successResult(ClaudeCodeCli.Run run) {
@@ -79,19 +54,19 @@ class ClaudeCliStubIT {
 
     @Test
     void plainTextAnswerIsTheResult() {
-        stub.enqueue(Reply.text("The answer is 42, from the stub."));
+        sandbox.stub().enqueue(Reply.text("The answer is 42, from the sandbox.stub()."));
 
         ClaudeCodeCli.Run run = claude("What is the answer?");
 
         JsonNode result = successResult(run);
-        assertThat(result.path("result").asString()).isEqualTo("The answer is 42, from the stub.");
+        assertThat(result.path("result").asString()).isEqualTo("The answer is 42, from the sandbox.stub().");
         JsonNode init = run.events("system", "init").getFirst();
         assertThat(init.path("claude_code_version").asString()).isEqualTo(ClaudeCodeCli.VERSION);
-        assertThat(init.path("cwd").asString()).isEqualTo(cwd.toString());
+        assertThat(init.path("cwd").asString()).isEqualTo(sandbox.cwd().toString());
         assertThat(init.path("permissionMode").asString()).isEqualTo("acceptEdits");
 
-        List<RecordedRequest> messages = stub.messageRequests();
-        assertThat(messages).as(stub.requests().toString()).hasSize(1);
+        List<RecordedRequest> messages = sandbox.stub().messageRequests();
+        assertThat(messages).as(sandbox.stub().requests().toString()).hasSize(1);
         RecordedRequest request = messages.getFirst();
         assertThat(request.streaming()).isTrue();
         assertThat(request.header("x-api-key")).isEqualTo("test");
@@ -99,15 +74,15 @@ class ClaudeCliStubIT {
         assertThat(request.header("user-agent")).startsWith("claude-cli/" + ClaudeCodeCli.VERSION);
         assertThat(request.userText()).contains("What is the answer?");
         assertThat(request.toolNames()).contains("Write");
-        assertThat(stub.unscripted()).isEmpty();
-        assertThat(stub.pending()).isZero();
+        assertThat(sandbox.stub().unscripted()).isEmpty();
+        assertThat(sandbox.stub().pending()).isZero();
     }
 
     @Test
     void writeToolCallCreatesTheFileAndItsResultComesBack() throws IOException {
-        Path file = cwd.resolve("hello.txt");
+        Path file = sandbox.cwd().resolve("hello.txt");
         Reply.Message write = Reply.write(file.toString(), "hello from the stub\nsecond line\n");
-        stub.enqueue(write, Reply.text("I wrote hello.txt."));
+        sandbox.stub().enqueue(write, Reply.text("I wrote hello.txt."));
 
         ClaudeCodeCli.Run run = claude("Create hello.txt");
 
@@ -123,8 +98,8 @@ class ClaudeCliStubIT {
                 .get(0).path("tool_use_id").asString()).isEqualTo(write.toolUseId()));
 
         // the stub received the tool_result in the second request
-        List<RecordedRequest> messages = stub.messageRequests();
-        assertThat(messages).as(stub.requests().toString()).hasSize(2);
+        List<RecordedRequest> messages = sandbox.stub().messageRequests();
+        assertThat(messages).as(sandbox.stub().requests().toString()).hasSize(2);
         assertThat(messages.getFirst().toolResults()).isEmpty();
         JsonNode toolResult = messages.get(1).toolResult(write.toolUseId())
                 .orElseThrow(() -> new AssertionError("no tool_result for " + write.toolUseId()));
@@ -135,7 +110,7 @@ class ClaudeCliStubIT {
     @Test
     void jsonAnswerIsPassedThroughAsTheResult() {
         String json = "{\"answer\":42,\"items\":[\"a\",\"b\"],\"nested\":{\"ok\":true}}";
-        stub.enqueue(Reply.json(json));
+        sandbox.stub().enqueue(Reply.json(json));
 
         ClaudeCodeCli.Run run = claude("Answer in JSON");
 
@@ -145,20 +120,20 @@ class ClaudeCliStubIT {
 
     @Test
     void structuredOutputWithJsonSchema() {
-        stub.enqueue(Reply.structuredOutput("{\"answer\":\"42\"}"), Reply.text("Done."));
+        sandbox.stub().enqueue(Reply.structuredOutput("{\"answer\":\"42\"}"), Reply.text("Done."));
 
         ClaudeCodeCli.Run run = claude("Answer with the schema", "--json-schema",
                 "{\"type\":\"object\",\"properties\":{\"answer\":{\"type\":\"string\"}},\"required\":[\"answer\"]}");
 
         JsonNode result = successResult(run);
         assertThat(result.path("structured_output").path("answer").asString()).as(run.describe()).isEqualTo("42");
-        assertThat(stub.messageRequests().getFirst().toolNames()).contains("StructuredOutput");
+        assertThat(sandbox.stub().messageRequests().getFirst().toolNames()).contains("StructuredOutput");
     }
 
     @Test
     void partialMessagesStreamTheTextDeltas() {
         String text = "A longer answer that the stub streams in several text_delta events.";
-        stub.chunkSize(8).enqueue(Reply.text(text));
+        sandbox.stub().chunkSize(8).enqueue(Reply.text(text));
 
         ClaudeCodeCli.Run run = claude("Stream it", "--include-partial-messages");
 
@@ -179,8 +154,8 @@ class ClaudeCliStubIT {
 
     @Test
     void thinkingThenTextThenToolUseInOneTurn() throws IOException {
-        Path file = cwd.resolve("notes.md");
-        stub.enqueue(Reply.message("tool_use", new Reply.Thinking("The user wants a file."),
+        Path file = sandbox.cwd().resolve("notes.md");
+        sandbox.stub().enqueue(Reply.message("tool_use", new Reply.Thinking("The user wants a file."),
                         new Reply.Text("Writing notes.md now."),
                         new Reply.ToolUse("toolu_custom_1", "Write",
                                 "{\"file_path\":" + Sse.quote(file.toString()) + ",\"content\":\"# Notes\\n\"}")),
@@ -191,12 +166,12 @@ class ClaudeCliStubIT {
         JsonNode result = successResult(run);
         assertThat(result.path("result").asString()).isEqualTo("Done.");
         assertThat(file).hasContent("# Notes\n");
-        assertThat(stub.messageRequests().get(1).toolResult("toolu_custom_1")).isPresent();
+        assertThat(sandbox.stub().messageRequests().get(1).toolResult("toolu_custom_1")).isPresent();
     }
 
     @Test
     void rateLimitIsRetriedAndReportedThenSucceeds() {
-        stub.enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.text("Answered after the retry."));
+        sandbox.stub().enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.text("Answered after the retry."));
 
         ClaudeCodeCli.Run run = claude("Try again");
 
@@ -208,12 +183,12 @@ class ClaudeCliStubIT {
         assertThat(retry.path("attempt").asInt()).isEqualTo(1);
         assertThat(retry.path("error_status").asInt()).isEqualTo(429);
         assertThat(retry.path("retry_delay_ms").asLong()).isGreaterThanOrEqualTo(1000);
-        assertThat(stub.messageRequests()).hasSize(2);
+        assertThat(sandbox.stub().messageRequests()).hasSize(2);
     }
 
     @Test
     void rateLimitThatOutlastsTheRetriesEndsInAnError() {
-        stub.enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.rateLimited(Duration.ofSeconds(1)),
+        sandbox.stub().enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.rateLimited(Duration.ofSeconds(1)),
                 Reply.rateLimited(Duration.ofSeconds(1)));
 
         // the CLI retries 10 times by default; CLAUDE_CODE_MAX_RETRIES bounds it
@@ -226,19 +201,19 @@ class ClaudeCliStubIT {
         assertThat(result.path("is_error").asBoolean(false)).as(run.describe()).isTrue();
         assertThat(result.path("api_error_status").asInt()).isEqualTo(429);
         assertThat(result.path("result").asString()).contains("429", "rate limit");
-        assertThat(stub.messageRequests()).hasSize(3);
-        assertThat(stub.pending()).isZero();
+        assertThat(sandbox.stub().messageRequests()).hasSize(3);
+        assertThat(sandbox.stub().pending()).isZero();
     }
 
     @Test
     void stalledStreamIsCutByTheRunTimeoutAndTheProcessTreeIsGone() {
-        stub.enqueue(Reply.stall(Duration.ofMinutes(2)));
+        sandbox.stub().enqueue(Reply.stall(Duration.ofMinutes(2)));
 
         ClaudeCodeCli.Run run = claude(Map.of(), Duration.ofSeconds(6), "Hang");
 
         assertThat(run.timedOut()).as(run.describe()).isTrue();
         assertThat(run.exitCode()).isNull();
-        assertThat(stub.messageRequests()).hasSize(1);
+        assertThat(sandbox.stub().messageRequests()).hasSize(1);
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().command().map(c -> c.contains("claude")).orElse(false)).toList()).isEmpty();
     }
@@ -255,6 +230,6 @@ class ClaudeCliStubIT {
         assertThat(result.path("is_error").asBoolean(false)).as(run.describe()).isTrue();
         assertThat(result.path("api_error_status").asInt()).as(run.describe()).isEqualTo(403);
         assertThat(result.path("result").asString()).contains("no scripted reply left");
-        assertThat(stub.unscripted()).as(run.describe()).hasSize(1);
+        assertThat(sandbox.stub().unscripted()).as(run.describe()).hasSize(1);
     }
 }

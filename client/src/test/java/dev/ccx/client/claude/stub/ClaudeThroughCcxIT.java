@@ -38,13 +38,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -69,32 +67,20 @@ class ClaudeThroughCcxIT {
     /** Bound of one CLI run that should end on its own (it takes 1–3 s; other builds share the 2 cores). */
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path tmp;
+    @RegisterExtension
+    static final StubbedClaudeCli sandbox = new StubbedClaudeCli();
 
-    private ClaudeSandbox sandbox;
-    private StubAnthropicApi stub;
-    private Path cwd;
     private CcxClient client;
     private final Recorder listener = new Recorder();
 
-    @BeforeAll
-    static void install() {
-        ClaudeCodeCli.executable();
-    }
-
     @BeforeEach
     void start() {
-        sandbox = ClaudeSandbox.open(tmp);
-        stub = sandbox.stub();
-        cwd = sandbox.cwd();
         client = CcxClient.connect(server.uri(), ClientOptions.defaults());
     }
 
     @AfterEach
     void stop() {
         client.close();
-        sandbox.close();
         List<ProcessHandle> left = Wait.untilValue(5_000, ClaudeThroughCcxIT::claudeProcesses, List::isEmpty);
         left.forEach(ProcessHandle::destroyForcibly);
         assertThat(left).as("claude processes left behind").isEmpty();
@@ -106,7 +92,7 @@ class ClaudeThroughCcxIT {
                 .filter(p -> p.info().command().map(c -> c.contains("claude")).orElse(false)).toList();
     }
 
-    /** {@code claude -p prompt} for the stub, in {@link #cwd}, with Write and Read allowed. */
+    /** {@code claude -p prompt} for the stub, in the sandbox's work directory, with Write and Read allowed. */
     private ClaudeTask task(String prompt) {
         return task(ClaudeCommand.of(prompt), Map.of());
     }
@@ -117,7 +103,7 @@ class ClaudeThroughCcxIT {
         ClaudeCommand c = command.executable(ClaudeCodeCli.executable().toString())
                 .permissionMode(ClaudeCommand.PermissionMode.ACCEPT_EDITS)
                 .allowedTools(List.of("Write", "Read"));
-        return ClaudeTask.of(c).cwd(cwd.toString()).env(env).timeout(RUN_TIMEOUT);
+        return ClaudeTask.of(c).cwd(sandbox.cwd().toString()).env(env).timeout(RUN_TIMEOUT);
     }
 
     private TaskResult run(ClaudeTask task) {
@@ -127,13 +113,13 @@ class ClaudeThroughCcxIT {
     /** Everything about a result, for assertion messages. */
     private String describe(TaskResult r) {
         return r.status() + " (" + r.message() + "), attempts " + r.attempts() + "\nclaude: " + r.claude()
-                + "\nstub: " + stub.requests() + (r.result() == null ? ""
+                + "\nstub: " + sandbox.stub().requests() + (r.result() == null ? ""
                 : "\n--- stdout ---\n" + r.result().stdout() + "\n--- stderr ---\n" + r.result().stderr());
     }
 
     @Test
     void plainTextAnswer() {
-        stub.enqueue(Reply.text("The answer is 42, through ccx."));
+        sandbox.stub().enqueue(Reply.text("The answer is 42, through ccx."));
 
         TaskResult r = run(task("What is the answer?"));
 
@@ -154,23 +140,23 @@ class ClaudeThroughCcxIT {
 
         ClaudeEvent.Init init = listener.events(ClaudeEvent.Init.class).getFirst();
         assertThat(init.version()).isEqualTo(ClaudeCodeCli.VERSION);
-        assertThat(init.cwd()).isEqualTo(cwd.toString());
+        assertThat(init.cwd()).isEqualTo(sandbox.cwd().toString());
         assertThat(init.permissionMode()).isEqualTo("acceptEdits");
         assertThat(init.sessionId()).isEqualTo(c.sessionId());
         assertThat(listener.log).containsExactly("started 0");
         assertThat(listener.longestStdoutLine).as("a line split by the server").isGreaterThan(1024);
         assertThat(listener.events(ClaudeEvent.Unknown.class)).as("lines that are not JSON")
                 .filteredOn(u -> u.node() == null).isEmpty();
-        assertThat(stub.messageRequests()).hasSize(1);
-        assertThat(stub.messageRequests().getFirst().userText()).contains("What is the answer?");
-        assertThat(stub.pending()).isZero();
+        assertThat(sandbox.stub().messageRequests()).hasSize(1);
+        assertThat(sandbox.stub().messageRequests().getFirst().userText()).contains("What is the answer?");
+        assertThat(sandbox.stub().pending()).isZero();
     }
 
     @Test
     void writeToolCreatesTheFileAndIsRecordedAsAToolCall() {
-        Path file = cwd.resolve("hello.txt");
+        Path file = sandbox.cwd().resolve("hello.txt");
         Reply.Message write = Reply.write(file.toString(), "hello through ccx\nsecond line\n");
-        stub.enqueue(write, Reply.text("I wrote hello.txt."));
+        sandbox.stub().enqueue(write, Reply.text("I wrote hello.txt."));
 
         TaskResult r = run(task("Create hello.txt"));
 
@@ -190,7 +176,7 @@ class ClaudeThroughCcxIT {
             assertThat(t.isError()).isFalse();
             assertThat(t.content()).contains("File created successfully");
         });
-        JsonNode toolResult = stub.messageRequests().get(1).toolResult(write.toolUseId()).orElseThrow();
+        JsonNode toolResult = sandbox.stub().messageRequests().get(1).toolResult(write.toolUseId()).orElseThrow();
         assertThat(RecordedRequest.toolResultText(toolResult)).contains(file.toString());
     }
 
@@ -199,7 +185,7 @@ class ClaudeThroughCcxIT {
         String exe = ClaudeCodeCli.executable().toString();
         try (TestServer strict = TestServer.start(b -> b.allowedCommands(Set.of(exe)));
              CcxClient c = CcxClient.connect(strict.uri(), ClientOptions.defaults())) {
-            stub.enqueue(Reply.text("Allowed."));
+            sandbox.stub().enqueue(Reply.text("Allowed."));
             // PATH may not be set through params.env under an allow-list: the server's own PATH is used.
             Map<String, String> env = new LinkedHashMap<>(task("x").env());
             env.remove("PATH");
@@ -213,7 +199,7 @@ class ClaudeThroughCcxIT {
             assertThat(refused.status()).isEqualTo(TaskStatus.ERROR);
             assertThat(refused.attempts()).isZero();
             assertThat(refused.message()).contains("'claude' is not allowed");
-            assertThat(stub.messageRequests()).hasSize(1);
+            assertThat(sandbox.stub().messageRequests()).hasSize(1);
         }
     }
 
@@ -224,7 +210,7 @@ class ClaudeThroughCcxIT {
 
     @Test
     void jsonAnswerMatchingTheSchemaSucceeds() {
-        stub.enqueue(Reply.json("{\"answer\":42,\"items\":[\"a\",\"b\"]}"));
+        sandbox.stub().enqueue(Reply.json("{\"answer\":42,\"items\":[\"a\",\"b\"]}"));
 
         TaskResult r = run(task("Count the items").schema(SCHEMA));
 
@@ -234,13 +220,13 @@ class ClaudeThroughCcxIT {
         assertThat(c.json().path("answer").asInt()).isEqualTo(42);
         assertThat(c.json().path("items")).hasSize(2);
         // The prompt the CLI sent was wrapped with the schema.
-        assertThat(stub.messageRequests().getFirst().userText()).contains("Count the items",
+        assertThat(sandbox.stub().messageRequests().getFirst().userText()).contains("Count the items",
                 "matches this JSON schema", "\"required\"");
     }
 
     @Test
     void jsonAnswerOffTheSchemaFails() {
-        stub.enqueue(Reply.json("{\"answer\":\"many\"}"));
+        sandbox.stub().enqueue(Reply.json("{\"answer\":\"many\"}"));
 
         TaskResult r = run(task("Count the items").schema(SCHEMA));
 
@@ -251,12 +237,12 @@ class ClaudeThroughCcxIT {
                 "$.answer: expected integer");
         assertThat(r.claude().json().path("answer").asString()).isEqualTo("many");
         assertThat(r.claude().schemaErrors()).hasSize(2);
-        assertThat(stub.messageRequests()).hasSize(1);
+        assertThat(sandbox.stub().messageRequests()).hasSize(1);
     }
 
     @Test
     void rateLimitRetriedByTheCliIsOneCcxAttempt() {
-        stub.enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.text("Answered after the CLI's retry."));
+        sandbox.stub().enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.text("Answered after the CLI's retry."));
 
         TaskResult r = run(task("Try again"));
 
@@ -270,12 +256,12 @@ class ClaudeThroughCcxIT {
         assertThat(r.claude().rateLimit()).isNull();
         assertThat(listener.retries).isEmpty();
         assertThat(listener.log).containsExactly("started 0");
-        assertThat(stub.messageRequests()).hasSize(2);
+        assertThat(sandbox.stub().messageRequests()).hasSize(2);
     }
 
     @Test
     void rateLimitTheCliGivesUpOnIsRetriedByCcx() {
-        stub.enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.text("Answered by the second run."));
+        sandbox.stub().enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.text("Answered by the second run."));
         RetryPolicy quick = new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMinutes(2));
 
         // CLAUDE_CODE_MAX_RETRIES=0: the CLI reports the 429 as its result at once, instead of retrying it.
@@ -291,13 +277,13 @@ class ClaudeThroughCcxIT {
         });
         assertThat(listener.retries).singleElement().asString().startsWith("attempt 1:").contains("rate limit");
         assertThat(listener.log).containsExactly("started 0", "started 0");
-        assertThat(stub.messageRequests()).hasSize(2);
-        assertThat(stub.pending()).isZero();
+        assertThat(sandbox.stub().messageRequests()).hasSize(2);
+        assertThat(sandbox.stub().pending()).isZero();
     }
 
     @Test
     void rateLimitBeyondTheRetryPolicyFailsWithTheCliError() {
-        stub.enqueue(Reply.rateLimited(Duration.ofSeconds(1)));
+        sandbox.stub().enqueue(Reply.rateLimited(Duration.ofSeconds(1)));
         RetryPolicy never = new RetryPolicy(1, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1));
 
         TaskResult r = run(task(ClaudeCommand.of("Try once"), Map.of("CLAUDE_CODE_MAX_RETRIES", "0")).retry(never));
@@ -315,7 +301,7 @@ class ClaudeThroughCcxIT {
 
     @Test
     void ccxRetryWaitsAtLeastAsLongAsTheCliDidBeforeGivingUp() {
-        stub.enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.rateLimited(Duration.ofSeconds(1)),
+        sandbox.stub().enqueue(Reply.rateLimited(Duration.ofSeconds(1)), Reply.rateLimited(Duration.ofSeconds(1)),
                 Reply.text("Answered by the second run."));
         RetryPolicy quick = new RetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofMinutes(2));
 
@@ -329,14 +315,14 @@ class ClaudeThroughCcxIT {
         // Not the policy's 0–100 ms back-off: the API asked for a second, and the CLI's last delay says so.
         assertThat(listener.retryDelays).singleElement()
                 .satisfies(d -> assertThat(d.toMillis()).isGreaterThanOrEqualTo(cliDelay));
-        assertThat(stub.messageRequests()).hasSize(3);
+        assertThat(sandbox.stub().messageRequests()).hasSize(3);
     }
 
     @Test
     void batchOfClaudeTasksRunsThemAtOnceAndKeepsEachOutcomeApart() {
         // Replies are computed from each request, so the runs may reach the stub in any order.
         for (int i = 0; i < 3; i++) {
-            stub.enqueue(request -> {
+            sandbox.stub().enqueue(request -> {
                 Matcher m = Pattern.compile("task (\\d)").matcher(request.userText());
                 return Reply.text(m.find() ? "answer " + m.group(1) : "no task number");
             });
@@ -354,7 +340,7 @@ class ClaudeThroughCcxIT {
         assertThat(r.get(2).status()).as(describe(r.get(2))).isEqualTo(TaskStatus.FAILED);
         assertThat(r.get(2).message()).contains("does not match the schema");
         assertThat(r).extracting(t -> t.claude().sessionId()).doesNotHaveDuplicates();
-        assertThat(stub.messageRequests()).hasSize(3);
+        assertThat(sandbox.stub().messageRequests()).hasSize(3);
     }
 
     private static final Pattern ALPHA = Pattern.compile("alpha-(\\d+)");
@@ -365,20 +351,20 @@ class ClaudeThroughCcxIT {
     @Test
     void taskListWhereEachClaudeRunUsesThePreviousOnesFile() {
         long n = ThreadLocalRandom.current().nextLong(1_000, 1_000_000);
-        Path a = cwd.resolve("a.txt");
-        Path b = cwd.resolve("b.txt");
+        Path a = sandbox.cwd().resolve("a.txt");
+        Path b = sandbox.cwd().resolve("b.txt");
         // t1 writes a.txt.
-        stub.enqueue(Reply.write(a.toString(), "alpha-" + n + "\n"), Reply.text("Wrote a.txt."));
+        sandbox.stub().enqueue(Reply.write(a.toString(), "alpha-" + n + "\n"), Reply.text("Wrote a.txt."));
         // t2 reads a.txt; the stub learns the number only from the Read result the CLI sends back, and writes b.txt.
         Reply.Message readA = Reply.read(a.toString());
-        stub.enqueue(readA);
-        stub.enqueue(request -> Reply.write(b.toString(),
+        sandbox.stub().enqueue(readA);
+        sandbox.stub().enqueue(request -> Reply.write(b.toString(),
                 "beta-" + 2 * request.numberIn(readA.toolUseId(), ALPHA) + "\n"));
-        stub.enqueue(Reply.text("Wrote b.txt."));
+        sandbox.stub().enqueue(Reply.text("Wrote b.txt."));
         // t3 reads b.txt and answers from what it read.
         Reply.Message readB = Reply.read(b.toString());
-        stub.enqueue(readB);
-        stub.enqueue(request -> {
+        sandbox.stub().enqueue(readB);
+        sandbox.stub().enqueue(request -> {
             long beta = request.numberIn(readB.toolUseId(), BETA);
             return Reply.text("b.txt holds beta-" + beta + ", so a.txt held alpha-" + beta / 2 + ".");
         });
@@ -400,14 +386,14 @@ class ClaudeThroughCcxIT {
         assertThat(results).extracting(r -> r.claude().sessionId()).doesNotHaveDuplicates();
         assertThat(listener.log).containsExactly("started 0", "finished 0 SUCCESS", "started 1", "finished 1 SUCCESS",
                 "started 2", "finished 2 SUCCESS");
-        assertThat(stub.messageRequests()).extracting(RecordedRequest::reply).containsOnly("Message");
-        assertThat(stub.pending()).isZero();
+        assertThat(sandbox.stub().messageRequests()).extracting(RecordedRequest::reply).containsOnly("Message");
+        assertThat(sandbox.stub().pending()).isZero();
     }
 
     @Test
     void timeoutKeepsTheTextWrittenSoFar() {
         String said = "Working on it: the first half of the answer is ready.";
-        stub.enqueue(Reply.stallAfterBlock(said, Duration.ofMinutes(2)));
+        sandbox.stub().enqueue(Reply.stallAfterBlock(said, Duration.ofMinutes(2)));
 
         TaskResult r = run(task("Take your time").timeout(Duration.ofSeconds(8)));
 
@@ -429,7 +415,7 @@ class ClaudeThroughCcxIT {
     @Test
     void cancelKeepsTheStreamedTextOfAnUnfinishedBlock() {
         String streamed = "Working on it: the first half of the answer is ";
-        stub.enqueue(Reply.stallAfter(streamed, Duration.ofMinutes(2)));
+        sandbox.stub().enqueue(Reply.stallAfter(streamed, Duration.ofMinutes(2)));
         // The listener cancels the execution once the streamed text is all there.
         listener.cancelWhen = (event, run) -> run.progress().text().equals(streamed);
 
