@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.cli;
 
+import dev.ccx.protocol.Health;
 import dev.ccx.protocol.Wire;
-import dev.ccx.server.ExecServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -74,9 +74,9 @@ final class HealthCommand implements Callable<Integer> {
             err.println("ccx health: interrupted while waiting for the server");
             return ExitCodes.CCX_FAILED;
         }
-        ExecServer.Health health;
+        Health health;
         try {
-            health = Wire.mapper().readValue(body, ExecServer.Health.class);
+            health = Wire.mapper().readValue(body, Health.class);
         } catch (JacksonException e) {
             err.println("ccx health: " + uri + " answered, but not with a ccx health document: "
                     + e.getOriginalMessage());
@@ -130,7 +130,7 @@ final class HealthCommand implements Callable<Integer> {
     }
 
     /** Why {@code h} does not count as healthy, or {@code null} when it does. */
-    static String problem(ExecServer.Health h) {
+    static String problem(Health h) {
         if (!"healthy".equals(h.status())) {
             return "status is " + h.status();
         }

@@ -2,9 +2,9 @@
 package dev.ccx.cli;
 
 import dev.ccx.cli.progress.Units;
+import dev.ccx.protocol.Health;
 import dev.ccx.protocol.TaskRun;
 import dev.ccx.protocol.TaskStats;
-import dev.ccx.server.ExecServer;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,12 +27,13 @@ final class HealthHistoryText {
     }
 
     /** The {@code /health} document {@code h}, fetched from {@code from}, as a short summary. */
-    static String health(ExecServer.Health h, URI from) {
+    static String health(Health h, URI from) {
         return "ccx " + h.version() + " at " + from + "\n"
                 + "  status     " + h.status() + "\n"
                 + "  uptime     " + duration(h.uptimeSeconds()) + "\n"
                 + "  sessions   " + h.activeSessions() + " of " + h.maxSessions() + "\n"
-                + "  processes  " + h.runningProcesses() + " of " + h.maxProcesses() + "\n"
+                + "  processes  " + h.runningProcesses() + " of " + h.maxProcesses()
+                + (h.spawner() == null ? "" : " (spawner " + h.spawner() + ")") + "\n"
                 + "  timing     " + h.timingStore() + (h.timingDegraded() ? " (" + DEGRADED + ")" : "") + "\n";
     }
 

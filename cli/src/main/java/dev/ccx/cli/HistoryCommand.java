@@ -3,8 +3,8 @@ package dev.ccx.cli;
 
 import dev.ccx.client.CcxClient;
 import dev.ccx.protocol.Methods;
-import dev.ccx.protocol.TaskRun;
-import dev.ccx.protocol.TaskStats;
+import dev.ccx.protocol.HistoryResult;
+import dev.ccx.protocol.StatsResult;
 import dev.ccx.protocol.Wire;
 import java.io.PrintStream;
 import java.time.ZoneId;
@@ -97,18 +97,10 @@ final class HistoryCommand implements Callable<Integer> {
     private String text(JsonNode result) {
         ZoneId zone = ZoneId.systemDefault();
         if (command == null) {
-            Stats s = Wire.mapper().treeToValue(result, Stats.class);
+            StatsResult s = Wire.mapper().treeToValue(result, StatsResult.class);
             return HealthHistoryText.stats(s.store(), s.degraded(), s.tasks(), category, zone);
         }
-        History h = Wire.mapper().treeToValue(result, History.class);
+        HistoryResult h = Wire.mapper().treeToValue(result, HistoryResult.class);
         return HealthHistoryText.history(h.category() + ":" + h.name(), h.runs(), zone);
-    }
-
-    /** The result of {@code history}. */
-    record History(String category, String name, List<TaskRun> runs) {
-    }
-
-    /** The result of {@code stats}. */
-    record Stats(String store, boolean degraded, List<TaskStats> tasks) {
     }
 }

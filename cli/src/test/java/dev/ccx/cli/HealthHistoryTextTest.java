@@ -4,9 +4,9 @@ package dev.ccx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccx.protocol.EndReason;
+import dev.ccx.protocol.Health;
 import dev.ccx.protocol.TaskRun;
 import dev.ccx.protocol.TaskStats;
-import dev.ccx.server.ExecServer;
 import java.net.URI;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -62,17 +62,17 @@ class HealthHistoryTextTest {
 
     @Test
     void healthSummaryNamesWhereItCameFrom() {
-        var h = new ExecServer.Health("healthy", "ccx", "0.1.0", 2, 100, 1, 50, 3725, "redis", false);
+        var h = new Health("healthy", "ccx", "0.1.0", 2, 100, 1, 50, 3725, "redis", false, "native");
         assertThat(HealthHistoryText.health(h, URI.create("http://127.0.0.1:8003/health"))).isEqualTo("""
                 ccx 0.1.0 at http://127.0.0.1:8003/health
                   status     healthy
                   uptime     1h02m
                   sessions   2 of 100
-                  processes  1 of 50
+                  processes  1 of 50 (spawner native)
                   timing     redis
                 """);
         assertThat(HealthCommand.problem(h)).isNull();
-        assertThat(HealthCommand.problem(new ExecServer.Health("healthy", "ccx", "0.1.0", 0, 1, 0, 1, 1,
-                "embedded", true))).contains("degraded");
+        assertThat(HealthCommand.problem(new Health("healthy", "ccx", "0.1.0", 0, 1, 0, 1, 1,
+                "embedded", true, "jdk"))).contains("degraded");
     }
 }

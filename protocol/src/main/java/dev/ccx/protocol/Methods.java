@@ -11,9 +11,9 @@ public final class Methods {
     public static final String HOOK_STATUS = "hook_status";
     /** Request: the timeout an execute of a command would get, without running it. Result {@link TaskEstimate}. */
     public static final String ESTIMATE = "estimate";
-    /** Request: past runs of a command's task key. Result {@code {category, name, runs: [TaskRun]}}. */
+    /** Request: past runs of a command's task key. Result {@link HistoryResult}. */
     public static final String HISTORY = "history";
-    /** Request: statistics per task key. Result {@code {store, degraded, tasks: [TaskStats]}}. */
+    /** Request: statistics per task key. Result {@link StatsResult}. */
     public static final String STATS = "stats";
     /** Client answer to the server's {@link #PING}; never answered itself. */
     public static final String PONG = "pong";

@@ -2,8 +2,11 @@
 package dev.ccx.server;
 
 import dev.ccx.protocol.Connected;
+import dev.ccx.protocol.Health;
 import dev.ccx.server.exec.CommandPolicy;
 import dev.ccx.server.exec.ExecutionService;
+import dev.ccx.server.log.LogStore;
+import dev.ccx.server.process.Engines;
 import dev.ccx.server.process.GroupLedger;
 import dev.ccx.server.rpc.RpcDispatcher;
 import dev.ccx.server.session.SessionHub;
@@ -18,6 +21,7 @@ import dev.ccx.server.timing.TimingService;
 import dev.ccx.server.timing.TimingStore;
 import dev.ccx.server.transport.WsTransport;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * The running server: wires the parts together, starts them, and closes them in order.
  *
  * <p>{@link #close()}: stop accepting connections; end every execution (reason {@code shutdown}) and wait for their
- * {@code process.completed}, at most the kill grace plus 0.5 s; close every connection with 1001; stop Jetty;
- * let the last run records reach the timing store and close it.
+ * {@code process.completed}, at most the kill grace plus 0.5 s, then kill whatever is left; let every connection's
+ * writer send what its logs hold, at most 0.3 s, and close it with 1001; stop Jetty; drop the output logs; let the
+ * last run records reach the timing store and close it. In all, grace + 1 s at most.
  */
 public final class ExecServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExecServer.class);
@@ -35,7 +40,10 @@ public final class ExecServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final TimingService timing;
+    private static final Duration CLOSE_DRAIN = Duration.ofMillis(300);
+
     private final ExecutionService executions;
+    private final LogStore logs;
     private final SessionHub hub;
     private final WsTransport transport;
     private final long startedNanos = System.nanoTime();
@@ -45,8 +53,11 @@ public final class ExecServer implements AutoCloseable {
         CommandPolicy policy = new CommandPolicy(config.shell(), config.allowedCommands(), System.getenv(),
                 Path.of("").toAbsolutePath());
         this.timing = new TimingService(openStore(config), new TaskClassifier(), new Estimator(), new LoadProbe());
+        this.logs = new LogStore(config.stateDir().resolve("logs"), new LogStore.Limits(config.logMemoryBytes(),
+                config.logMaxBytes(), config.logTotalBytes()));
         this.executions = new ExecutionService(policy, timing, config.predictTimeouts(),
-                new GroupLedger(config.stateDir()), config.maxProcesses(), config.killGrace(), config.maxLineBytes());
+                Engines.open(config.spawner()), logs, new GroupLedger(config.stateDir()), config.maxProcesses(),
+                config.killGrace(), config.maxLineBytes());
         this.hub = new SessionHub(new SessionSettings(config.maxProcessesPerSession(), config.outboundBytes(),
                 config.sendTimeout()), config.maxSessions(), config.pingInterval());
         RpcDispatcher dispatcher = new RpcDispatcher(executions, timing, VERSION, new Connected.Limits(
@@ -97,40 +108,22 @@ public final class ExecServer implements AutoCloseable {
     public Health health() {
         return new Health("healthy", "ccx", VERSION, hub.activeCount(), hub.maxSessions(),
                 executions.runningCount(), executions.maxProcesses(), (System.nanoTime() - startedNanos) / 1e9,
-                timing.storeName(), timing.degraded());
+                timing.storeName(), timing.degraded(), executions.engineName());
     }
 
     @Override
     public void close() throws Exception {
         transport.stopAccepting();
         executions.close();
-        hub.closeAll(1001, "Server shutting down");
+        hub.closeAll(1001, "Server shutting down", CLOSE_DRAIN);
         hub.close();
         transport.close();
+        logs.close();
         timing.close();
     }
 
     private static String versionOf() {
         String v = ExecServer.class.getPackage().getImplementationVersion();
         return v != null ? v : "0.1.0-SNAPSHOT";
-    }
-
-    /**
-     * The {@code /health} document.
-     *
-     * @param status           always {@code healthy} while the server answers
-     * @param service          {@code ccx}
-     * @param version          server version
-     * @param activeSessions   open connections
-     * @param maxSessions      connection limit
-     * @param runningProcesses executions running
-     * @param maxProcesses     execution limit
-     * @param uptimeSeconds    seconds since start
-     * @param timingStore      {@code redis} or {@code embedded}: the store answering now
-     * @param timingDegraded   whether Redis is configured but failing, so the embedded store answers
-     */
-    public record Health(String status, String service, String version, int activeSessions, int maxSessions,
-                         int runningProcesses, int maxProcesses, double uptimeSeconds, String timingStore,
-                         boolean timingDegraded) {
     }
 }

@@ -2,6 +2,8 @@
 package dev.ccx.server;
 
 import ch.qos.logback.classic.Level;
+import dev.ccx.server.concurrent.Threads;
+import dev.ccx.server.process.Engines;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -104,6 +106,23 @@ public final class ServeCommand implements Callable<Integer> {
                     + "CCX_PREDICT_TIMEOUTS; default true). --no-predict-timeouts runs such commands unbounded.")
     boolean predictTimeouts;
 
+    @Option(names = "--spawner", description = "How processes are started: auto, native (posix_spawn through FFM, "
+            + "pidfd, epoll) or jdk (ProcessBuilder + setsid). auto uses native when a start-up self-test passes "
+            + "(env CCX_SPAWNER; default auto).")
+    String spawner;
+
+    @Option(names = "--log-memory", description = "Per execution: output kept in memory before older output "
+            + "spills to --state-dir; bytes, or with K, M, G (env CCX_LOG_MEMORY; default 512K).")
+    String logMemory;
+
+    @Option(names = "--log-max", description = "Per execution: output kept on disk at most (env CCX_LOG_MAX; "
+            + "default 1G). A client further behind than memory and disk together holds its process back.")
+    String logMax;
+
+    @Option(names = "--log-total", description = "All executions: output kept on disk at most (env CCX_LOG_TOTAL; "
+            + "default 8G).")
+    String logTotal;
+
     @Option(names = "--log-level", description = "TRACE, DEBUG, INFO, WARN or ERROR (env LOG_LEVEL; default INFO).")
     String logLevel;
 
@@ -125,7 +144,7 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ccx-shutdown").unstarted(() -> {
+        Runtime.getRuntime().addShutdownHook(Threads.platform("shutdown").newThread(() -> {
             try {
                 server.close();
             } catch (Exception e) {
@@ -161,6 +180,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (redisTimeoutMs != null) b.redisTimeout(java.time.Duration.ofMillis(redisTimeoutMs));
         if (redisPrefix != null) b.redisPrefix(redisPrefix);
         if (!predictTimeouts) b.predictTimeouts(false);
+        if (spawner != null) b.spawner(Engines.Choice.parse(spawner));
+        if (logMemory != null) b.logMemoryBytes(ServerConfig.parseBytes("--log-memory", logMemory));
+        if (logMax != null) b.logMaxBytes(ServerConfig.parseBytes("--log-max", logMax));
+        if (logTotal != null) b.logTotalBytes(ServerConfig.parseBytes("--log-total", logTotal));
         return b;
     }
 

@@ -2,6 +2,7 @@
 package dev.ccx.server;
 
 import dev.ccx.server.exec.CommandPolicy;
+import dev.ccx.server.process.Engines;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -33,12 +34,18 @@ import java.util.Set;
  * @param redisTimeout           the most any Redis call may take before the embedded store answers instead
  * @param redisPrefix            key prefix of the timing history in Redis
  * @param predictTimeouts        whether an execute without timeout gets one predicted from history
+ * @param spawner                which process engine to use: auto, native or jdk
+ * @param logMemoryBytes         per execution: bytes of recent output kept in memory before older output spills
+ *                               to disk
+ * @param logMaxBytes            per execution: bytes of output kept on disk at most
+ * @param logTotalBytes          all executions: bytes of output kept on disk at most
  */
 public record ServerConfig(String host, int port, String token, Set<String> allowedOrigins, int maxSessions,
                            int maxProcesses, int maxProcessesPerSession, long maxMessageBytes, int maxLineBytes,
                            String shell, Set<String> allowedCommands, Duration killGrace, Duration pingInterval,
                            Duration sendTimeout, int outboundBytes, Path stateDir, String redisUrl,
-                           Duration redisTimeout, String redisPrefix, boolean predictTimeouts) {
+                           Duration redisTimeout, String redisPrefix, boolean predictTimeouts, Engines.Choice spawner,
+                           long logMemoryBytes, long logMaxBytes, long logTotalBytes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8003;
@@ -50,7 +57,10 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
     public static final double DEFAULT_KILL_GRACE_SECONDS = 2.0;
     public static final double DEFAULT_PING_INTERVAL_SECONDS = 30.0;
     public static final double DEFAULT_SEND_TIMEOUT_SECONDS = 60.0;
-    public static final int DEFAULT_OUTBOUND_BYTES = 16 * 1024 * 1024;
+    public static final int DEFAULT_OUTBOUND_BYTES = 1024 * 1024;
+    public static final long DEFAULT_LOG_MEMORY_BYTES = 512 * 1024;
+    public static final long DEFAULT_LOG_MAX_BYTES = 1L << 30;
+    public static final long DEFAULT_LOG_TOTAL_BYTES = 8L << 30;
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     public static final long DEFAULT_REDIS_TIMEOUT_MS = 250;
     public static final String DEFAULT_REDIS_PREFIX = "cc_executor:times";
@@ -82,6 +92,10 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
         private Duration redisTimeout = Duration.ofMillis(DEFAULT_REDIS_TIMEOUT_MS);
         private String redisPrefix = DEFAULT_REDIS_PREFIX;
         private boolean predictTimeouts = true;
+        private Engines.Choice spawner = Engines.Choice.AUTO;
+        private long logMemoryBytes = DEFAULT_LOG_MEMORY_BYTES;
+        private long logMaxBytes = DEFAULT_LOG_MAX_BYTES;
+        private long logTotalBytes = DEFAULT_LOG_TOTAL_BYTES;
 
         private Builder() {
         }
@@ -91,7 +105,7 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
          * CCX_PORT (or DEFAULT_PORT), CCX_TOKEN, CCX_ALLOWED_ORIGINS, MAX_SESSIONS, CCX_MAX_PROCESSES,
          * CCX_MAX_PROCESSES_PER_SESSION, WS_MAX_SIZE, MAX_BUFFER_SIZE, CC_EXECUTOR_SHELL, ALLOWED_COMMANDS,
          * CCX_KILL_GRACE, WEBSOCKET_HEARTBEAT_INTERVAL, CCX_STATE_DIR, REDIS_URL, CCX_REDIS_TIMEOUT_MS,
-         * CCX_REDIS_PREFIX, CCX_PREDICT_TIMEOUTS.
+         * CCX_REDIS_PREFIX, CCX_PREDICT_TIMEOUTS, CCX_SPAWNER, CCX_LOG_MEMORY, CCX_LOG_MAX, CCX_LOG_TOTAL.
          */
         public Builder environment(Map<String, String> env) {
             host = env.getOrDefault("CCX_HOST", host);
@@ -124,6 +138,12 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
             if (env.containsKey("CCX_PREDICT_TIMEOUTS")) {
                 predictTimeouts = Boolean.parseBoolean(env.get("CCX_PREDICT_TIMEOUTS").strip());
             }
+            if (env.containsKey("CCX_SPAWNER")) {
+                spawner = Engines.Choice.parse(env.get("CCX_SPAWNER"));
+            }
+            logMemoryBytes = bytesOf(env, "CCX_LOG_MEMORY", logMemoryBytes);
+            logMaxBytes = bytesOf(env, "CCX_LOG_MAX", logMaxBytes);
+            logTotalBytes = bytesOf(env, "CCX_LOG_TOTAL", logTotalBytes);
             return this;
         }
 
@@ -147,6 +167,10 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
         public Builder redisTimeout(Duration v) { redisTimeout = v; return this; }
         public Builder redisPrefix(String v) { redisPrefix = v; return this; }
         public Builder predictTimeouts(boolean v) { predictTimeouts = v; return this; }
+        public Builder spawner(Engines.Choice v) { spawner = v; return this; }
+        public Builder logMemoryBytes(long v) { logMemoryBytes = v; return this; }
+        public Builder logMaxBytes(long v) { logMaxBytes = v; return this; }
+        public Builder logTotalBytes(long v) { logTotalBytes = v; return this; }
 
         /** Validates and builds. */
         public ServerConfig build() {
@@ -164,6 +188,9 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
             require(redisUrl == null || redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"),
                     "redis_url", redisUrl, "redis://HOST:PORT[/DB]");
             require(!redisPrefix.isBlank(), "redis_prefix", redisPrefix, "not blank");
+            require(logMemoryBytes >= 65_536, "log_memory", logMemoryBytes, ">= 64 KiB");
+            require(logMaxBytes >= logMemoryBytes, "log_max", logMaxBytes, ">= log_memory");
+            require(logTotalBytes >= logMaxBytes, "log_total", logTotalBytes, ">= log_max");
             if (token == null && !isLoopback(host)) {
                 throw new IllegalArgumentException("Binding to " + host + " exposes command execution beyond this "
                         + "machine; set a token with --token or CCX_TOKEN (or bind to 127.0.0.1)");
@@ -171,7 +198,7 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
             return new ServerConfig(host, port, token, allowedOrigins, maxSessions, maxProcesses,
                     maxProcessesPerSession, maxMessageBytes, maxLineBytes, shell, allowedCommands, killGrace,
                     pingInterval, sendTimeout, outboundBytes, stateDir, redisUrl, redisTimeout, redisPrefix,
-                    predictTimeouts);
+                    predictTimeouts, spawner, logMemoryBytes, logMaxBytes, logTotalBytes);
         }
     }
 
@@ -221,6 +248,36 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + ": \"" + v + "\" is not a whole number");
         }
+    }
+
+    /** A size in bytes: a whole number, optionally with a K, M, G or T suffix (powers of 1024). */
+    static long parseBytes(String name, String value) {
+        String v = value.strip().toUpperCase(java.util.Locale.ROOT);
+        if (v.endsWith("IB")) {
+            v = v.substring(0, v.length() - 2);
+        } else if (v.endsWith("B")) {
+            v = v.substring(0, v.length() - 1);
+        }
+        int shift = 0;
+        if (!v.isEmpty() && "KMGT".indexOf(v.charAt(v.length() - 1)) >= 0) {
+            shift = 10 * ("KMGT".indexOf(v.charAt(v.length() - 1)) + 1);
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n < 0 || (shift > 0 && n > (Long.MAX_VALUE >> shift))) {
+                throw new NumberFormatException();
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": \"" + value + "\" is not a size (a whole number of bytes, "
+                    + "or with K, M, G or T)");
+        }
+    }
+
+    private static long bytesOf(Map<String, String> env, String key, long fallback) {
+        String v = env.get(key);
+        return v == null || v.isBlank() ? fallback : parseBytes(key, v);
     }
 
     private static double doubleOf(Map<String, String> env, String key) {

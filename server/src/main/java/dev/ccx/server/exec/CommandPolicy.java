@@ -57,10 +57,10 @@ public final class CommandPolicy {
         if (!Files.isDirectory(cwd)) {
             throw new ExecException(ErrorCode.INVALID_PARAMS, "params.cwd: " + cwd + " is not a directory");
         }
-        requireExecutable(argv.getFirst(), cwd, env.getOrDefault("PATH", ""));
+        Path program = resolve(argv.getFirst(), cwd, env.getOrDefault("PATH", ""));
         String display = p.command() != null ? p.command() : String.join(" ", argv);
-        return new LaunchPlan(List.copyOf(argv), cwd, Map.copyOf(env), display, nanos(p.timeout()),
-                nanos(p.idleTimeout()), null, null, null);
+        return new LaunchPlan(program, List.copyOf(argv), cwd, Map.copyOf(env), display,
+                Durations.ofSecondsOrNull(p.timeout()), Durations.ofSecondsOrNull(p.idleTimeout()), null, null, null);
     }
 
     private List<String> argv(ExecuteParams p) {
@@ -100,17 +100,23 @@ public final class CommandPolicy {
         }
     }
 
-    private static void requireExecutable(String program, Path cwd, String path) {
+    /**
+     * {@code program} as the child's {@code execvp} would find it: a name with a slash relative to the working
+     * directory, anything else in the first directory of the child's {@code PATH} (relative entries, and the empty
+     * one, relative to the working directory) that holds an executable file of that name.
+     */
+    private static Path resolve(String program, Path cwd, String path) {
         if (program.contains("/")) {
-            if (!Files.isExecutable(cwd.resolve(program)) || Files.isDirectory(cwd.resolve(program))) {
+            Path file = cwd.resolve(program);
+            if (!Files.isExecutable(file) || Files.isDirectory(file)) {
                 throw notFound(program, "is not an executable file");
             }
-            return;
+            return file.toAbsolutePath();
         }
         for (String dir : path.split(File.pathSeparator)) {
             Path candidate = cwd.resolve(dir.isEmpty() ? "." : dir).resolve(program);
             if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
-                return;
+                return candidate.toAbsolutePath();
             }
         }
         throw notFound(program, "was not found on PATH");
@@ -132,10 +138,6 @@ public final class CommandPolicy {
         env.put("PYTHONUNBUFFERED", "1");
         env.put("NODE_NO_READLINE", "1");
         return env;
-    }
-
-    private static long nanos(Double seconds) {
-        return seconds == null ? 0 : (long) (seconds * 1e9);
     }
 
     /** Resolves {@code CC_EXECUTOR_SHELL}: bash (default), zsh, sh/default, or an absolute path; else /bin/sh. */

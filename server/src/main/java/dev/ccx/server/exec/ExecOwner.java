@@ -3,7 +3,7 @@ package dev.ccx.server.exec;
 
 /**
  * What an execution needs from the connection that started it. Implemented by the session; the exec package does
- * not know about WebSockets.
+ * not know about WebSockets, and never waits for its owner: every method here returns at once.
  */
 public interface ExecOwner {
     /** The session id, for logs. */
@@ -18,27 +18,12 @@ public interface ExecOwner {
     /** The session's limit, for the error message. */
     int slots();
 
-    /** Tracks a started execution so control can find it and disconnect can end it. */
-    void register(Execution execution);
-
-    /** Stops tracking an execution that has completed. */
-    void unregister(Execution execution);
-
     /**
-     * Sends a notification to the client. May block while the client is slower than the output (backpressure);
-     * never throws; drops the message when the connection is closed.
+     * The execution has ended and its slot is free again ({@code process.completed} is appended right after):
+     * stop routing control requests to it. Runs on a supervision thread.
      */
-    void notify(String method, Object params);
+    void finished(Execution execution);
 
-    /**
-     * Like {@link #notify}, but the message may wait in the transport's buffer for more; {@link #flush()} sends it.
-     * Used for output lines, so that a burst of lines leaves in one socket write.
-     */
-    void notifyBatched(String method, Object params);
-
-    /** Like {@link #notifyBatched}, for a notification already serialised to JSON (UTF-8). */
-    void sendBatched(byte[] json);
-
-    /** Sends every batched message now. */
-    void flush();
+    /** New frames are in the owner's logs (or a reply was placed): wake its writer. Runs on any thread. */
+    void wake();
 }

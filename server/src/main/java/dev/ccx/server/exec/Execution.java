@@ -9,71 +9,90 @@ import dev.ccx.protocol.Methods;
 import dev.ccx.protocol.ProcessCompleted;
 import dev.ccx.protocol.ProcessError;
 import dev.ccx.protocol.ProcessEvent;
-import dev.ccx.protocol.ProcessOutput;
-import dev.ccx.server.process.LineSplitter;
-import dev.ccx.server.process.OutputPump;
+import dev.ccx.server.log.Cursor;
+import dev.ccx.server.log.ExecutionLog;
 import dev.ccx.server.process.ProcessGroup;
+import dev.ccx.server.process.ProcessListener;
+import dev.ccx.server.process.RunningProcess;
 import dev.ccx.server.process.Signal;
+import dev.ccx.server.process.SpawnException;
+import dev.ccx.server.process.SpawnRequest;
+import dev.ccx.server.process.StdStream;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running command: its process group, the two pumps draining its pipes, its timers, and the notifications
- * about it, each numbered with a per-execution {@code seq}.
+ * One command, from spawn to {@code process.completed}: its process group, its timers, and its {@link ExecutionLog},
+ * into which every notification about it goes. It never sends anything itself and never waits for a client: each
+ * follower reads the log at its own pace.
  *
- * <p>Thread-safety: the pumps, the supervisor thread, the timer thread and the session's request thread all act
- * on an execution. Every state change and every notification happens under {@link #lock}, so notifications leave
- * in {@code seq} order, nothing follows {@code process.completed}, and the first of racing endings (exit, timeout,
- * cancel, disconnect, shutdown) is the one reported. {@code process.completed} is sent exactly once, by
- * {@link #finish()}, after both pipes reached end of file.
+ * <p><b>How it ends is decided once.</b> The first reason to end (exit, timeout, idle timeout, cancel, disconnect,
+ * shutdown, error) wins a compare-and-set; the group then gets SIGTERM and SIGCONT, and SIGKILL after the grace
+ * period if anything is left. {@code process.completed} is appended exactly once, by {@link #finish()}, when the
+ * leader has exited, both pipes have reached end of file, and the group is gone (or the bounded waits for these
+ * have run out). Whatever fails on the way (the spawn is interrupted, the timer refuses a task, a thread cannot be
+ * made, a pipe cannot be read) ends the group with reason {@code error} unless another reason came first, and still
+ * leads to exactly one completion, with both slots released. The shape is zt-exec's {@code WaitForProcess}.
+ *
+ * <p><b>Threads.</b> The engine's threads report output and the exit, the timer thread runs deadlines and
+ * escalations, request threads call {@link #control} and {@link #end}. A {@link ReentrantLock} orders pause,
+ * resume, cancel, termination and the last appends; it is held only while signals are sent and frames are
+ * appended, never while anything waits, so a timer or a cancel never queues behind a slow client.
  */
-public final class Execution {
+public final class Execution implements ProcessListener {
     private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
-
-    private enum State { RUNNING, PAUSED, DONE }
+    private static final long GROUP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long AFTER_KILL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String id;
     private final ExecOwner owner;
     private final LaunchPlan plan;
-    private final Process process;
-    private final ProcessGroup group;
     private final Supervision sup;
-    private final Consumer<Execution> onDone;
-    private final long startNanos;
+    private final ExecutionLog log;
+    private final Cursor ownerCursor;
+    private final Consumer<Execution> onFinished;
+    private final StreamEncoder[] encoders;
+    private final AtomicReference<EndReason> reason = new AtomicReference<>();
+    /** Conditions left before the end: stdout closed, stderr closed, exited. */
+    private final AtomicInteger pending = new AtomicInteger(3);
+    private final AtomicBoolean finished = new AtomicBoolean();
+    /** Streams not being read because the log is full. */
+    private final AtomicInteger held = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final CompletableFuture<ProcessCompleted> completion = new CompletableFuture<>();
-    private final OutputChunker stdoutChunker = new OutputChunker();
-    private final OutputChunker stderrChunker = new OutputChunker();
-    private final OutputPump stdout;
-    private final OutputPump stderr;
 
+    private volatile RunningProcess process;
+    private volatile ProcessGroup group;
+    private volatile boolean paused;
     private volatile long lastOutputNanos;
-    private long seq;
-    private State state = State.RUNNING;
-    private EndReason reason;
-    private long stdoutLines;
-    private long stderrLines;
-    private ScheduledFuture<?> deadlineTimer;
-    private ScheduledFuture<?> idleTimer;
+    private volatile int exitCode = -1;
+    private long startNanos;
+    private ScheduledFuture<?> deadline;
+    private ScheduledFuture<?> idle;
 
-    Execution(String id, ExecOwner owner, LaunchPlan plan, Process process, Supervision sup,
-              Consumer<Execution> onDone) {
+    Execution(String id, ExecOwner owner, LaunchPlan plan, Supervision sup, ExecutionLog log,
+              Consumer<Execution> onFinished) {
         this.id = id;
         this.owner = owner;
         this.plan = plan;
-        this.process = process;
-        this.group = new ProcessGroup(process.pid());
         this.sup = sup;
-        this.onDone = onDone;
-        this.startNanos = System.nanoTime();
-        this.lastOutputNanos = startNanos;
-        this.stdout = pump("stdout", process.getInputStream(), stdoutChunker);
-        this.stderr = pump("stderr", process.getErrorStream(), stderrChunker);
+        this.log = log;
+        this.onFinished = onFinished;
+        this.encoders = new StreamEncoder[] {
+            new StreamEncoder(StdStream.STDOUT, id, sup.maxLineBytes(), log),
+            new StreamEncoder(StdStream.STDERR, id, sup.maxLineBytes(), log)};
+        // Opened before anything is appended, held until the execute result is placed in front of process.started.
+        this.ownerCursor = log.open(1, owner::wake, true);
     }
 
     /** The execution id. */
@@ -83,7 +102,7 @@ public final class Execution {
 
     /** The leader's pid, which is also the pgid. */
     public long pid() {
-        return process.pid();
+        return group.pgid();
     }
 
     /** The process group. */
@@ -91,64 +110,81 @@ public final class Execution {
         return group;
     }
 
-    /** Completes with the {@code process.completed} params once they have been sent. */
+    /** The owner's cursor: opened at {@code seq} 1, held there until the execute result is released into it. */
+    public Cursor ownerCursor() {
+        return ownerCursor;
+    }
+
+    /** Whether {@code process.completed} has been appended (or the spawn failed). */
+    public boolean isFinished() {
+        return finished.get();
+    }
+
+    /** Completes with the {@code process.completed} params once they have been appended. */
     public CompletableFuture<ProcessCompleted> completion() {
         return completion;
     }
 
-    /** Sends {@code process.started}, starts draining and arms the timers. Call once, after the execute reply. */
-    void start() {
-        lock.lock();
+    /**
+     * Spawns the process and arms the timers.
+     *
+     * @throws ExecException SPAWN_FAILED when the process could not be started; nothing is left behind then
+     */
+    void launch() {
+        startNanos = System.nanoTime();
+        lastOutputNanos = startNanos;
         try {
-            emit(Methods.PROCESS_STARTED, new ProcessEvent("started", pid(), pid(), null, null, id, ++seq,
-                    seconds(plan.timeout()), seconds(plan.idleTimeout()), plan.timeoutSource(),
-                    plan.expectedSeconds(), plan.taskKey() == null ? null : plan.taskKey().toString()));
-            if (plan.timeout() > 0) {
-                deadlineTimer = sup.timer().schedule(() -> end(EndReason.TIMEOUT), plan.timeout(),
-                        TimeUnit.NANOSECONDS);
-            }
-            if (plan.idleTimeout() > 0) {
-                idleTimer = sup.timer().schedule(this::checkIdle, plan.idleTimeout(), TimeUnit.NANOSECONDS);
-            }
-        } finally {
-            lock.unlock();
+            sup.engine().spawn(new SpawnRequest(plan.program(), plan.argv(), plan.cwd(), plan.env(), false), this);
+        } catch (SpawnException e) {
+            abandon();
+            throw new ExecException(ErrorCode.SPAWN_FAILED, "Cannot start '" + plan.display() + "': "
+                    + e.getMessage());
         }
-        stdout.start();
-        stderr.start();
-        Thread.ofVirtual().name("exec-" + id + "-supervisor").start(this::supervise);
+        if (Thread.currentThread().isInterrupted()) {
+            fail("the request was interrupted while its process was being started");
+        }
+        armTimers();
     }
 
     /**
-     * Applies a control. {@code acknowledge} sends the JSON-RPC result; it runs under the lock, so the client sees
-     * the result, then the {@code process.paused|resumed|canceled} notification, and only then anything else.
+     * Applies a control. The notification it causes is appended with {@code requester} held at it, so the caller
+     * can place the result in front of it ({@link Cursor#release}).
+     *
+     * @throws ExecException NO_SUCH_PROCESS when the execution has ended or is ending, INVALID_STATE for a pause
+     *                       while paused or a resume while running
      */
-    public void control(ControlType type, Consumer<ControlResult> acknowledge) {
+    public ControlResult control(ControlType type, Cursor requester) {
         lock.lock();
         try {
-            if (state == State.DONE || reason != null) {
+            EndReason ending = reason.get();
+            if (ending != null || finished.get()) {
                 throw new ExecException(ErrorCode.NO_SUCH_PROCESS, "Execution " + id + " has already "
-                        + (reason == EndReason.EXIT ? "exited" : "ended (" + reason.wire() + ")"));
+                        + (ending == EndReason.EXIT ? "exited" : "ended (" + ending.wire() + ")"));
             }
-            switch (type) {
+            return switch (type) {
                 case PAUSE -> {
-                    requireState(State.RUNNING, "it is already paused");
+                    requireState(false, "pause", "it is already paused");
                     group.signal(Signal.STOP);
-                    state = State.PAUSED;
-                    announce("paused", Methods.PROCESS_PAUSED, acknowledge);
+                    paused = true;
+                    yield announce("paused", Methods.PROCESS_PAUSED, requester);
                 }
                 case RESUME -> {
-                    requireState(State.PAUSED, "it is not paused");
+                    requireState(true, "resume", "it is not paused");
                     group.signal(Signal.CONT);
-                    state = State.RUNNING;
+                    paused = false;
                     lastOutputNanos = System.nanoTime(); // the idle clock does not run while paused
-                    announce("resumed", Methods.PROCESS_RESUMED, acknowledge);
+                    yield announce("resumed", Methods.PROCESS_RESUMED, requester);
                 }
                 case CANCEL -> {
-                    reason = EndReason.CANCELED;
-                    announce("canceled", Methods.PROCESS_CANCELED, acknowledge);
+                    if (!reason.compareAndSet(null, EndReason.CANCELED)) {
+                        throw new ExecException(ErrorCode.NO_SUCH_PROCESS, "Execution " + id + " is already ending ("
+                                + reason.get().wire() + ")");
+                    }
+                    ControlResult result = announce("canceled", Methods.PROCESS_CANCELED, requester);
                     terminate();
+                    yield result;
                 }
-            }
+            };
         } finally {
             lock.unlock();
         }
@@ -156,147 +192,295 @@ public final class Execution {
 
     /** Ends the execution for {@code why} unless it is already ending; returns whether this call ended it. */
     public boolean end(EndReason why) {
+        if (!reason.compareAndSet(null, why)) {
+            return false;
+        }
+        terminate();
+        return true;
+    }
+
+    private void requireState(boolean wantPaused, String verb, String because) {
+        if (paused != wantPaused) {
+            throw new ExecException(ErrorCode.INVALID_STATE, "Cannot " + verb + " execution " + id + ": " + because);
+        }
+    }
+
+    private ControlResult announce(String status, String method, Cursor requester) {
+        long pid = group.pgid();
+        log.append(seq -> Notifications.encode(method, ProcessEvent.control(status, pid, id, seq)), requester);
+        log.publish();
+        return new ControlResult(status, id);
+    }
+
+    // ---- the process reports (engine threads; never block) ------------------------------------------------------
+
+    @Override
+    public void started(RunningProcess spawned) {
+        process = spawned;
+        long pid = spawned.pid();
+        group = new ProcessGroup(pid);
+        sup.ledger().record(group, plan.display());
+        log.append(seq -> Notifications.encode(Methods.PROCESS_STARTED, new ProcessEvent("started", pid, pid, null,
+                null, id, seq, Durations.seconds(plan.timeout()), Durations.seconds(plan.idleTimeout()),
+                plan.timeoutSource(), plan.expectedSeconds(), plan.taskKey() == null ? null
+                : plan.taskKey().toString())));
+        log.publish();
+        if (reason.get() != null) {
+            terminate(); // ended (shutdown, disconnect) before the process existed
+        }
+    }
+
+    @Override
+    public boolean output(StdStream stream, byte[] bytes, int offset, int length) {
+        if (finished.get()) {
+            return true;
+        }
+        lastOutputNanos = System.nanoTime();
+        encoders[stream.ordinal()].feed(bytes, offset, length);
+        log.publish();
+        if (log.hasRoom()) {
+            return true;
+        }
+        // Every follower is far behind: stop reading, so the process is held back by its own pipe.
+        held.incrementAndGet();
+        log.whenRoom(() -> {
+            lastOutputNanos = System.nanoTime();
+            held.decrementAndGet();
+            process.resume(stream);
+        });
+        return false;
+    }
+
+    @Override
+    public void closed(StdStream stream, IOException failure) {
+        if (!finished.get()) {
+            encoders[stream.ordinal()].finish();
+            log.publish();
+            if (failure != null) {
+                fail("reading " + stream.wire() + " failed: " + failure.getMessage());
+            }
+        }
+        conditionMet();
+    }
+
+    @Override
+    public void exited(int code) {
+        exitCode = code;
+        reason.compareAndSet(null, EndReason.EXIT);
         lock.lock();
         try {
-            if (reason != null) {
-                return false;
-            }
-            reason = why;
-            terminate();
-            return true;
+            cancelTimers();
         } finally {
             lock.unlock();
         }
+        if (pending.get() > 1) {
+            // Something the leader started still holds a pipe: give it the grace period to finish writing.
+            schedule(sup.graceNanos(), this::drainOverdue, this::drainOverdue);
+        }
+        conditionMet();
     }
 
-    private void requireState(State expected, String because) {
-        if (state != expected) {
-            throw new ExecException(ErrorCode.INVALID_STATE,
-                    "Cannot " + (expected == State.RUNNING ? "pause" : "resume") + " execution " + id + ": "
-                            + because);
+    /** The leader is gone and its pipes are still open a grace period later: end the rest of the group. */
+    private void drainOverdue() {
+        if (finished.get() || pending.get() == 0) {
+            return;
+        }
+        terminate();
+        schedule(sup.graceNanos() + AFTER_KILL_NANOS, this::closePipes, this::closePipes);
+    }
+
+    /** Still open after SIGKILL: a process that left the group holds them. Stop reading, so the end can come. */
+    private void closePipes() {
+        if (!finished.get() && pending.get() > 0) {
+            LOG.warn("execution {}: output pipes still open after the group was killed; a descendant left the "
+                    + "process group", id);
+            process.closeOutput();
         }
     }
 
-    private void announce(String status, String method, Consumer<ControlResult> acknowledge) {
-        acknowledge.accept(new ControlResult(status, id));
-        emit(method, ProcessEvent.control(status, pid(), id, ++seq));
+    private void conditionMet() {
+        if (pending.decrementAndGet() == 0) {
+            if (group.isAlive()) {
+                // Members that outlived the leader (background jobs, stragglers still dying) are ended too, and
+                // process.completed waits for them: when it arrives, nothing of the group is left.
+                terminate();
+                awaitGroupGone(System.nanoTime() + sup.graceNanos() + AFTER_KILL_NANOS);
+            } else {
+                finish();
+            }
+        }
     }
 
-    /** SIGTERM (and SIGCONT) to the group now, SIGKILL after the grace period if anything is left. Idempotent. */
-    private void terminate() {
-        cancelTimers();
-        signalQuietly(Signal.TERM);
-        // A stopped process cannot act on SIGTERM until it is continued.
-        signalQuietly(Signal.CONT);
-        sup.timer().schedule(() -> {
-            if (group.isAlive()) {
-                signalQuietly(Signal.KILL);
+    /**
+     * Checks every few milliseconds, on the timer, until the group has no member. There is no event for the death
+     * of processes that are not our children, so this is a bounded poll; it normally ends within milliseconds, or at
+     * the SIGKILL escalation.
+     */
+    private void awaitGroupGone(long deadlineNanos) {
+        if (!group.isAlive()) {
+            finish();
+        } else if (System.nanoTime() - deadlineNanos > 0) {
+            LOG.warn("execution {}: process group {} still has members after SIGKILL", id, group.pgid());
+            finish();
+        } else {
+            schedule(GROUP_POLL_NANOS, () -> awaitGroupGone(deadlineNanos), this::finish);
+        }
+    }
+
+    // ---- timers -------------------------------------------------------------------------------------------------
+
+    private void armTimers() {
+        lock.lock();
+        try {
+            if (reason.get() != null || finished.get()) {
+                return;
             }
-        }, sup.graceNanos(), TimeUnit.NANOSECONDS);
+            if (plan.timeout() != null) {
+                deadline = schedule(plan.timeout().toNanos(), () -> end(EndReason.TIMEOUT), null);
+            }
+            if (plan.idleTimeout() != null) {
+                idle = schedule(plan.idleTimeout().toNanos(), this::checkIdle, null);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void checkIdle() {
         lock.lock();
         try {
-            if (reason != null || state == State.DONE) {
+            if (reason.get() != null || finished.get()) {
                 return;
             }
-            long idleFor = System.nanoTime() - lastOutputNanos;
-            long left = plan.idleTimeout() - idleFor;
-            if (state == State.RUNNING && left <= 0) {
-                reason = EndReason.IDLE_TIMEOUT;
-                terminate();
+            long idleNanos = plan.idleTimeout().toNanos();
+            if (paused || held.get() > 0) {
+                // Paused: it cannot write. Held back: its pipe is full, so it is not idle.
+                idle = schedule(idleNanos, this::checkIdle, null);
+                return;
+            }
+            long left = idleNanos - (System.nanoTime() - lastOutputNanos);
+            if (left <= 0) {
+                end(EndReason.IDLE_TIMEOUT);
             } else {
-                idleTimer = sup.timer().schedule(this::checkIdle,
-                        state == State.PAUSED ? plan.idleTimeout() : left, TimeUnit.NANOSECONDS);
+                idle = schedule(left, this::checkIdle, null);
             }
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void supervise() {
-        try {
-            process.waitFor();
-            lock.lock();
-            try {
-                if (reason == null) {
-                    reason = EndReason.EXIT;
-                }
-                cancelTimers();
-            } finally {
-                lock.unlock();
-            }
-            long drainMillis = TimeUnit.NANOSECONDS.toMillis(sup.graceNanos());
-            if (!(stdout.await(drainMillis) && stderr.await(drainMillis))) {
-                // The leader is gone but something it started still holds a pipe: end the rest of the group.
-                terminate();
-                if (!(stdout.await(drainMillis + 1000) && stderr.await(drainMillis + 1000))) {
-                    LOG.warn("execution {}: output pipes still open after the group was killed; a descendant "
-                            + "left the process group", id);
-                }
-            }
-            if (group.isAlive()) {
-                // Members that outlived the leader (background jobs, or stragglers still dying) are ended too,
-                // and process.completed waits for them: when it arrives, nothing of the group is left.
-                terminate();
-                awaitGroupGone(TimeUnit.NANOSECONDS.toMillis(sup.graceNanos()) + 1000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("execution {}: supervision failed", id, e);
-        } finally {
-            finish();
         }
     }
 
     /**
-     * Polls until the group has no member. There is no event for the death of processes that are not our
-     * children, so this is a bounded poll; it normally ends within milliseconds, or at the SIGKILL escalation.
+     * Schedules {@code task} on the timer. If the timer refuses it (it is shut down), {@code ifRefused} runs now
+     * instead, or, when there is none, the execution ends with reason {@code error}.
      */
-    private void awaitGroupGone(long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (group.isAlive()) {
-            if (System.nanoTime() > deadline) {
-                LOG.warn("execution {}: process group {} still has members after SIGKILL", id, group.pgid());
-                return;
+    private ScheduledFuture<?> schedule(long nanos, Runnable task, Runnable ifRefused) {
+        try {
+            return sup.timer().schedule(task, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            if (ifRefused != null) {
+                ifRefused.run();
+            } else {
+                fail("the timer refused a task (" + e.getMessage() + ")");
             }
-            Thread.sleep(5);
+            return null;
         }
     }
 
-    private void finish() {
-        ProcessCompleted done;
+    private void cancelTimers() {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        if (idle != null) {
+            idle.cancel(false);
+        }
+    }
+
+    // ---- the end ------------------------------------------------------------------------------------------------
+
+    /** SIGTERM (and SIGCONT) to the group now, SIGKILL after the grace period if anything is left. */
+    private void terminate() {
         lock.lock();
         try {
-            if (state == State.DONE) {
+            cancelTimers();
+            ProcessGroup g = group;
+            if (g == null || finished.get()) {
                 return;
             }
-            state = State.DONE;
-            // Free the slots before the client can learn the execution is over, so its next execute fits.
-            owner.unregister(this);
-            onDone.accept(this);
-            int exitCode = process.isAlive() ? -1 : process.exitValue();
-            EndReason why = reason == null ? EndReason.ERROR : reason;
+            signalQuietly(g, Signal.TERM);
+            // A stopped process cannot act on SIGTERM until it is continued.
+            signalQuietly(g, Signal.CONT);
+            schedule(sup.graceNanos(), () -> {
+                if (g.isAlive()) {
+                    signalQuietly(g, Signal.KILL);
+                }
+            }, () -> signalQuietly(g, Signal.KILL));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Appends {@code process.error}, then ends the execution with reason {@code error} unless another came first. */
+    private void fail(String message) {
+        lock.lock();
+        try {
+            if (!finished.get()) {
+                log.append(seq -> Notifications.encode(Methods.PROCESS_ERROR, new ProcessError(message, id, seq)));
+                log.publish();
+            }
+        } finally {
+            lock.unlock();
+        }
+        LOG.warn("execution {}: {}", id, message);
+        end(EndReason.ERROR);
+    }
+
+    private void finish() {
+        ProcessCompleted[] done = new ProcessCompleted[1];
+        lock.lock();
+        try {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            cancelTimers();
+            // The slots are free before the client can learn that the execution is over, so its next one fits.
+            owner.finished(this);
+            onFinished.accept(this);
+            EndReason why = reason.get() == null ? EndReason.ERROR : reason.get();
+            long pid = group.pgid();
+            int code = exitCode;
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
-            done = new ProcessCompleted(why == EndReason.EXIT && exitCode == 0 ? "completed" : "failed",
-                    pid(), pid(), exitCode, describe(why), elapsed, id, ++seq, why, stdoutLines, stderrLines);
-            emit(Methods.PROCESS_COMPLETED, done);
+            long out = encoders[0].lines();
+            long err = encoders[1].lines();
+            log.append(seq -> Notifications.encode(Methods.PROCESS_COMPLETED, done[0] = new ProcessCompleted(
+                    why == EndReason.EXIT && code == 0 ? "completed" : "failed", pid, pid, code, describe(why),
+                    elapsed, id, seq, why, out, err)));
+            log.end();
         } finally {
             lock.unlock();
         }
         LOG.info("end   exec={} session={} pid={} exit={} reason={} duration={}s lines={}/{}", id,
-                owner.sessionId(), pid(), done.exitCode(), done.reason().wire(),
-                String.format("%.3f", done.executionTime()), done.stdoutLines(), done.stderrLines());
-        completion.complete(done);
+                owner.sessionId(), done[0].pid(), done[0].exitCode(), done[0].reason().wire(),
+                String.format("%.3f", done[0].executionTime()), done[0].stdoutLines(), done[0].stderrLines());
+        completion.complete(done[0]);
+    }
+
+    /** The spawn failed: nothing was shown to anyone, so nothing is left (the group record, the log). */
+    private void abandon() {
+        finished.set(true);
+        ownerCursor.close();
+        ProcessGroup g = group;
+        if (g != null) {
+            sup.ledger().forget(g);
+        }
+        log.end();
+        completion.cancel(false);
     }
 
     private String describe(EndReason why) {
         return switch (why) {
             case EXIT -> null;
-            case TIMEOUT -> "Timed out after " + seconds(plan.timeout()) + "s (timeout)";
-            case IDLE_TIMEOUT -> "No output for " + seconds(plan.idleTimeout()) + "s (idle_timeout)";
+            case TIMEOUT -> "Timed out after " + Durations.seconds(plan.timeout()) + "s (timeout)";
+            case IDLE_TIMEOUT -> "No output for " + Durations.seconds(plan.idleTimeout()) + "s (idle_timeout)";
             case CANCELED -> "Canceled by the client";
             case DISCONNECT -> "The client disconnected";
             case SHUTDOWN -> "The server shut down";
@@ -304,73 +488,11 @@ public final class Execution {
         };
     }
 
-    private OutputPump pump(String type, java.io.InputStream in, OutputChunker chunker) {
-        boolean isStdout = type.equals("stdout");
-        LineSplitter splitter = new LineSplitter(sup.maxLineBytes(), (bytes, off, len, endsLine) -> {
-            lock.lock();
-            try {
-                byte[] fast = endsLine && !chunker.inLongLine()
-                        ? OutputJson.asciiLine(type, bytes, off, len, id, seq + 1) : null;
-                if (fast != null) {
-                    seq++;
-                    owner.sendBatched(fast);
-                } else {
-                    chunker.line(bytes, off, len, endsLine, (data, truncated, index, total) ->
-                            owner.notifyBatched(Methods.PROCESS_OUTPUT, new ProcessOutput(type, data, truncated,
-                                    index, total, id, ++seq)));
-                }
-                if (endsLine) {
-                    if (isStdout) {
-                        stdoutLines++;
-                    } else {
-                        stderrLines++;
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-        });
-        return new OutputPump("exec-" + id + "-" + type, in, splitter, () -> lastOutputNanos = System.nanoTime(),
-                owner::flush, e -> fail("reading " + type + " failed: " + e.getMessage()));
-    }
-
-    private void fail(String message) {
-        lock.lock();
+    private void signalQuietly(ProcessGroup g, Signal signal) {
         try {
-            if (state != State.DONE) {
-                emit(Methods.PROCESS_ERROR, new ProcessError(message, id, ++seq));
-            }
-            if (reason == null) {
-                reason = EndReason.ERROR;
-                terminate();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void emit(String method, Object params) {
-        owner.notify(method, params);
-    }
-
-    private void cancelTimers() {
-        if (deadlineTimer != null) {
-            deadlineTimer.cancel(false);
-        }
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-        }
-    }
-
-    private void signalQuietly(Signal signal) {
-        try {
-            group.signal(signal);
+            g.signal(signal);
         } catch (IllegalStateException e) {
             LOG.warn("execution {}: {}", id, e.getMessage());
         }
-    }
-
-    private static Double seconds(long nanos) {
-        return nanos > 0 ? nanos / 1e9 : null;
     }
 }

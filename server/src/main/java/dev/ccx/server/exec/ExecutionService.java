@@ -4,14 +4,14 @@ package dev.ccx.server.exec;
 import dev.ccx.protocol.EndReason;
 import dev.ccx.protocol.ErrorCode;
 import dev.ccx.protocol.ExecuteParams;
-import dev.ccx.protocol.ExecuteResult;
+import dev.ccx.server.concurrent.Threads;
+import dev.ccx.server.log.LogStore;
 import dev.ccx.server.process.GroupLedger;
+import dev.ccx.server.process.ProcessEngine;
 import dev.ccx.server.process.ProcessGroup;
 import dev.ccx.server.process.Signal;
-import dev.ccx.server.process.Spawner;
 import dev.ccx.server.timing.TaskKey;
 import dev.ccx.server.timing.TimingService;
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -19,10 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,46 +31,57 @@ import org.slf4j.LoggerFactory;
  * Starts executions within the limits, keeps track of every one of them, and ends them all on close.
  *
  * <p>Limits are taken with {@code tryAcquire}: at a limit the request fails at once with PROCESS_LIMIT, nothing is
- * queued. Slots are returned by the execution itself just before it sends {@code process.completed}.
+ * queued. Both slots are returned by the execution itself just before its {@code process.completed} is appended.
+ *
+ * <p>Admission and shutdown exclude each other: an execute is admitted, spawned and registered under the read side
+ * of a lock whose write side {@link #close()} takes to mark the service closing and take its snapshot. So an
+ * execution either is in the snapshot (and is ended with it) or was never admitted.
  */
 public final class ExecutionService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionService.class);
     private static final SecureRandom IDS = new SecureRandom();
+    private static final long CLOSE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final CommandPolicy policy;
     private final TimingService timing;
     private final boolean predictTimeouts;
-    private final Spawner spawner;
-    private final GroupLedger ledger;
+    private final LogStore logs;
     private final Supervision sup;
-    private final ScheduledThreadPoolExecutor timer;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService background = Threads.virtualPerTask("exec-bg");
     private final int maxProcesses;
     private final Semaphore slots;
     private final Map<String, Execution> running = new ConcurrentHashMap<>();
-    private volatile boolean closing;
+    private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
+    private boolean closing;
 
     /**
      * @param policy          what may run and how
      * @param timing          task keys, predicted timeouts, run history
      * @param predictTimeouts whether an execute without timeout gets one from history (else it runs unbounded)
-     * @param ledger       the on-disk record of running groups
-     * @param maxProcesses executions the whole server runs at once
-     * @param grace        SIGTERM-to-SIGKILL grace period
-     * @param maxLineBytes longest output line delivered whole
+     * @param engine          starts the processes; closed with this service
+     * @param logs            where each execution's log lives
+     * @param ledger          the on-disk record of running groups
+     * @param maxProcesses    executions the whole server runs at once
+     * @param grace           SIGTERM-to-SIGKILL grace period
+     * @param maxLineBytes    longest output line delivered whole
      */
-    public ExecutionService(CommandPolicy policy, TimingService timing, boolean predictTimeouts, GroupLedger ledger,
-                            int maxProcesses, Duration grace, int maxLineBytes) {
+    public ExecutionService(CommandPolicy policy, TimingService timing, boolean predictTimeouts, ProcessEngine engine,
+                            LogStore logs, GroupLedger ledger, int maxProcesses, Duration grace, int maxLineBytes) {
+        this(policy, timing, predictTimeouts, logs, maxProcesses,
+                new Supervision(Threads.scheduler("timer"), grace.toNanos(), maxLineBytes, engine, ledger));
+    }
+
+    ExecutionService(CommandPolicy policy, TimingService timing, boolean predictTimeouts, LogStore logs,
+                     int maxProcesses, Supervision sup) {
         this.policy = policy;
         this.timing = timing;
         this.predictTimeouts = predictTimeouts;
-        this.spawner = Spawner.locate();
-        this.ledger = ledger;
+        this.logs = logs;
         this.maxProcesses = maxProcesses;
         this.slots = new Semaphore(maxProcesses);
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("ccx-timer").daemon(true)
-                .uncaughtExceptionHandler((t, e) -> LOG.error("timer task failed", e)).unstarted(r));
-        this.timer.setRemoveOnCancelPolicy(true);
-        this.sup = new Supervision(timer, grace.toNanos(), maxLineBytes);
+        this.sup = sup;
+        this.timer = sup.timer();
     }
 
     /**
@@ -77,7 +89,7 @@ public final class ExecutionService implements AutoCloseable {
      * accepting connections.
      */
     public void endLeftovers() {
-        List<GroupLedger.Leftover> leftovers = ledger.claimLeftovers();
+        List<GroupLedger.Leftover> leftovers = sup.ledger().claimLeftovers();
         for (GroupLedger.Leftover l : leftovers) {
             LOG.warn("ending process group {} left by a previous server (pid {}): {}", l.group().pgid(), l.owner(),
                     l.command());
@@ -91,16 +103,13 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     /**
-     * Runs a command for {@code owner}. {@code reply} receives the execute result, and is called before any
-     * notification about the execution is sent.
+     * Starts a command for {@code owner}. The returned execution is running, its {@code process.started} is in its
+     * log, and its {@link Execution#ownerCursor()} is held in front of it for the caller's reply.
      *
      * @throws ExecException for every reason the command cannot run
      */
-    public void execute(ExecOwner owner, ExecuteParams params, Consumer<ExecuteResult> reply) {
+    public Execution execute(ExecOwner owner, ExecuteParams params) {
         LaunchPlan plan = withTiming(policy.plan(params), params);
-        if (closing) {
-            throw new ExecException(ErrorCode.SHUTTING_DOWN, "The server is shutting down");
-        }
         if (!owner.tryAcquireSlot()) {
             throw new ExecException(ErrorCode.PROCESS_LIMIT, "A process is already running (max_processes_per_session="
                     + owner.slots() + ")", Map.of("limit", "max_processes_per_session", "max", owner.slots()));
@@ -113,10 +122,9 @@ public final class ExecutionService implements AutoCloseable {
                         Map.of("limit", "max_processes", "max", maxProcesses));
             }
             try {
-                Execution execution = spawn(owner, plan);
+                Execution execution = admit(owner, plan);
                 started = true;
-                reply.accept(new ExecuteResult("started", execution.pid(), execution.pid(), execution.id()));
-                execution.start();
+                return execution;
             } finally {
                 if (!started) {
                     slots.release();
@@ -129,42 +137,43 @@ public final class ExecutionService implements AutoCloseable {
         }
     }
 
+    private Execution admit(ExecOwner owner, LaunchPlan plan) {
+        admission.readLock().lock();
+        try {
+            if (closing) {
+                throw new ExecException(ErrorCode.SHUTTING_DOWN, "The server is shutting down");
+            }
+            String id = HexFormat.of().formatHex(randomBytes());
+            Execution execution = new Execution(id, owner, plan, sup, logs.create(id), this::finished);
+            running.put(id, execution);
+            try {
+                execution.launch();
+            } catch (RuntimeException e) {
+                running.remove(id);
+                throw e;
+            }
+            LOG.info("start exec={} session={} pid={} command={}", id, owner.sessionId(), execution.pid(),
+                    abbreviate(plan.display()));
+            execution.completion().thenAccept(done -> timing.record(timing.runRecord(plan.taskKey(),
+                    done.executionTime(), done.exitCode(), done.reason(), Durations.seconds(plan.timeout()))));
+            return execution;
+        } finally {
+            admission.readLock().unlock();
+        }
+    }
+
     private LaunchPlan withTiming(LaunchPlan plan, ExecuteParams params) {
         TaskKey key = timing.classify(params.command(), params.argv());
         return params.timeout() == null && predictTimeouts ? plan.predicted(timing.estimate(key))
                 : plan.classified(key);
     }
 
-    private Execution spawn(ExecOwner owner, LaunchPlan plan) {
-        Process process;
-        try {
-            process = spawner.spawn(plan.argv(), plan.cwd(), plan.env());
-        } catch (IOException e) {
-            throw new ExecException(ErrorCode.SPAWN_FAILED, "Cannot start '" + plan.display() + "': "
-                    + e.getMessage());
-        }
-        String id = HexFormat.of().formatHex(randomBytes());
-        Execution execution = new Execution(id, owner, plan, process, sup, this::release);
-        execution.completion().thenAccept(done -> timing.record(timing.runRecord(plan.taskKey(),
-                done.executionTime(), done.exitCode(), done.reason(), plan.timeout() > 0 ? plan.timeout() / 1e9 : null)));
-        running.put(id, execution);
-        owner.register(execution);
-        ledger.record(execution.group(), plan.display());
-        LOG.info("start exec={} session={} pid={} command={}", id, owner.sessionId(), process.pid(),
-                abbreviate(plan.display()));
-        return execution;
-    }
-
-    private void release(Execution execution) {
+    /** An execution has ended: its slot is free, and its group record goes (off the supervision thread). */
+    private void finished(Execution execution) {
         running.remove(execution.id());
         slots.release();
         ProcessGroup group = execution.group();
-        if (!group.isAlive()) {
-            ledger.forget(group);
-        } else {
-            // Members are being killed; forget the record once the SIGKILL escalation has run.
-            timer.schedule(() -> ledger.forget(group), sup.graceNanos() + 1, TimeUnit.NANOSECONDS);
-        }
+        background.execute(() -> sup.ledger().forget(group));
     }
 
     /** Executions running now, server-wide. */
@@ -177,25 +186,44 @@ public final class ExecutionService implements AutoCloseable {
         return maxProcesses;
     }
 
+    /** The process engine in use: {@code native} or {@code jdk}. */
+    public String engineName() {
+        return sup.engine().name();
+    }
+
     /**
      * Ends every execution with reason SHUTDOWN and waits, at most grace + 0.5 s, for their
-     * {@code process.completed} to be sent.
+     * {@code process.completed}; then kills whatever group is still there, and stops the engine and the timer.
      */
     @Override
     public void close() {
-        closing = true;
-        List<Execution> all = List.copyOf(running.values());
+        List<Execution> all;
+        admission.writeLock().lock();
+        try {
+            closing = true;
+            all = List.copyOf(running.values());
+        } finally {
+            admission.writeLock().unlock();
+        }
         all.forEach(e -> e.end(EndReason.SHUTDOWN));
         try {
             CompletableFuture.allOf(all.stream().map(Execution::completion).toArray(CompletableFuture[]::new))
-                    .get(sup.graceNanos() + TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.NANOSECONDS);
+                    .get(sup.graceNanos() + CLOSE_MARGIN_NANOS, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.warn("{} executions had not completed when shutdown gave up waiting", running.size());
+            LOG.warn("{} executions had not completed when shutdown stopped waiting; killing their groups",
+                    running.size());
+        }
+        for (Execution e : running.values()) {
+            ProcessGroup g = e.group();
+            if (g != null) {
+                g.signal(Signal.KILL);
+            }
         }
         timer.shutdownNow();
-        spawner.close();
+        sup.engine().close();
+        background.close();
     }
 
     private static byte[] randomBytes() {

@@ -24,24 +24,35 @@ final class OutputJson {
     }
 
     /**
-     * The notification, as UTF-8 (here: ASCII) bytes, for a whole line that fits one message, or {@code null} when the line is not pure ASCII
-     * (or too long for one message) and must take the general path.
+     * How many bytes escaping adds to a whole line that can take this path, or -1 when it cannot: it has a byte of
+     * 0x80 or above, or is too long for one message.
      */
-    static byte[] asciiLine(String type, byte[] bytes, int offset, int length, String executionId, long seq) {
+    static int asciiExtra(byte[] bytes, int offset, int length) {
         if (length > dev.ccx.protocol.Wire.CHUNK_CHARS) {
-            return null;
+            return -1;
         }
         int end = offset + length;
         int extra = 0;
         for (int i = offset; i < end; i++) {
             byte b = bytes[i];
             if (b < 0) {
-                return null; // a byte >= 0x80: not ASCII
+                return -1;
             }
             if (b < 0x20 || b == '"' || b == '\\') {
                 extra += isNamed(b) ? 1 : 5;
             }
         }
+        return extra;
+    }
+
+    /**
+     * The notification, as UTF-8 (here: ASCII) bytes, for a line that {@link #asciiExtra} accepted.
+     *
+     * @param extra what {@link #asciiExtra} returned for the line
+     */
+    static byte[] asciiLine(String type, byte[] bytes, int offset, int length, int extra, String executionId,
+                            long seq) {
+        int end = offset + length;
         String seqText = Long.toString(seq);
         byte[] out = new byte[HEAD.length + type.length() + DATA.length + length + extra + TAIL.length
                 + executionId.length() + SEQ.length + seqText.length() + 2];

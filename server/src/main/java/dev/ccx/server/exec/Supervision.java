@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.exec;
 
+import dev.ccx.server.process.GroupLedger;
+import dev.ccx.server.process.ProcessEngine;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What every execution shares: the timer thread and the settings that shape supervision.
+ * What every execution shares.
  *
- * @param timer        one platform thread running deadlines, idle checks and SIGKILL escalations (all quick)
+ * @param timer        one platform thread for deadlines, idle checks, SIGKILL escalations and the wait for a
+ *                     group to be gone; its tasks only flip state and send signals, they never wait
  * @param graceNanos   time between SIGTERM and SIGKILL, and how long output may keep flowing after the leader exits
  * @param maxLineBytes longest line delivered whole
+ * @param engine       starts the processes
+ * @param ledger       the on-disk record of running groups
  */
-record Supervision(ScheduledExecutorService timer, long graceNanos, int maxLineBytes) {
+record Supervision(ScheduledExecutorService timer, long graceNanos, int maxLineBytes, ProcessEngine engine,
+                   GroupLedger ledger) {
 }

@@ -16,7 +16,7 @@ public enum Signal {
         this.number = number;
     }
 
-    int number() {
+    public int number() {
         return number;
     }
 }

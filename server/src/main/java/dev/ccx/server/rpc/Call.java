@@ -2,6 +2,8 @@
 package dev.ccx.server.rpc;
 
 import dev.ccx.protocol.Envelopes;
+import dev.ccx.protocol.Wire;
+import dev.ccx.server.log.Cursor;
 import dev.ccx.server.session.ClientSession;
 import tools.jackson.databind.JsonNode;
 
@@ -33,13 +35,26 @@ final class Call {
         return id;
     }
 
-    /** Sends the result. Methods may call it from inside a lock so the result precedes related notifications. */
+    /** Sends the result. */
     void reply(Object result) {
+        markReplied();
+        session.send(new Envelopes.Response(result, id));
+    }
+
+    /**
+     * Sends the result through {@code cursor}, in front of the frame it is held at: the client sees the result,
+     * then the notification the request caused, then anything else about that execution.
+     */
+    void replyInto(Cursor cursor, Object result) {
+        markReplied();
+        cursor.release(Wire.mapper().writeValueAsBytes(new Envelopes.Response(result, id)));
+    }
+
+    private void markReplied() {
         if (replied) {
             throw new IllegalStateException("replied twice");
         }
         replied = true;
-        session.send(new Envelopes.Response(result, id));
     }
 
     boolean replied() {

@@ -2,15 +2,18 @@
 package dev.ccx.server.rpc;
 
 import dev.ccx.protocol.Connected;
+import dev.ccx.protocol.ControlResult;
 import dev.ccx.protocol.ControlType;
 import dev.ccx.protocol.Envelopes;
 import dev.ccx.protocol.ErrorCode;
+import dev.ccx.protocol.ExecuteResult;
 import dev.ccx.protocol.HookStatus;
 import dev.ccx.protocol.Methods;
 import dev.ccx.protocol.Wire;
 import dev.ccx.server.exec.ExecException;
 import dev.ccx.server.exec.Execution;
 import dev.ccx.server.exec.ExecutionService;
+import dev.ccx.server.log.Cursor;
 import dev.ccx.server.session.ClientSession;
 import dev.ccx.server.timing.TimingService;
 import java.util.List;
@@ -65,7 +68,8 @@ public final class RpcDispatcher {
 
     /** Greets a new session with {@code connected}. */
     public void opened(ClientSession session) {
-        session.notify(Methods.CONNECTED, new Connected(session.sessionId(), version, CAPABILITIES, limits));
+        session.send(new Envelopes.Notification(Methods.CONNECTED, new Connected(session.sessionId(), version,
+                CAPABILITIES, limits)));
         session.greeted();
     }
 
@@ -143,8 +147,12 @@ public final class RpcDispatcher {
         }
     }
 
+    /** Starts the command, then places the result in front of its {@code process.started}. */
     private void execute(Call call) {
-        executions.execute(call.session(), ParamReader.execute(call.params()), call::reply);
+        Execution execution = executions.execute(call.session(), ParamReader.execute(call.params()));
+        call.session().follow(execution);
+        call.replyInto(execution.ownerCursor(), new ExecuteResult("started", execution.pid(), execution.pid(),
+                execution.id()));
     }
 
     private void control(Call call) {
@@ -159,7 +167,14 @@ public final class RpcDispatcher {
         } catch (IllegalArgumentException e) {
             throw ParamReader.invalid("params.type must be PAUSE, RESUME or CANCEL, got \"" + typeName + "\"");
         }
-        target(call.session(), r.string("execution_id")).control(type, call::reply);
+        Execution execution = target(call.session(), r.string("execution_id"));
+        Cursor cursor = call.session().cursor(execution.id());
+        ControlResult result = execution.control(type, cursor);
+        if (cursor != null) {
+            call.replyInto(cursor, result);
+        } else {
+            call.reply(result);
+        }
     }
 
     private static Execution target(ClientSession session, String executionId) {

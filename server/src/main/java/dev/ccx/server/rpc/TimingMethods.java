@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.rpc;
 
+import dev.ccx.protocol.HistoryResult;
+import dev.ccx.protocol.StatsResult;
 import dev.ccx.protocol.TaskEstimate;
 import dev.ccx.protocol.TaskRun;
 import dev.ccx.server.timing.Estimate;
 import dev.ccx.server.timing.RunRecord;
 import dev.ccx.server.timing.TaskKey;
 import dev.ccx.server.timing.TimingService;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The timing methods: {@code estimate}, {@code history} and {@code stats}. */
 final class TimingMethods {
@@ -32,20 +32,12 @@ final class TimingMethods {
         Integer limit = new ParamReader(call.params()).positiveInt("limit");
         int n = limit == null ? DEFAULT_HISTORY : Math.min(MAX_HISTORY, limit);
         List<TaskRun> runs = timing.history(key, n).stream().map(TimingMethods::toWire).toList();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("category", key.category());
-        result.put("name", key.name());
-        result.put("runs", runs);
-        call.reply(result);
+        call.reply(new HistoryResult(key.category(), key.name(), runs));
     }
 
     void stats(Call call) {
         String category = new ParamReader(call.params()).string("category");
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("store", timing.storeName());
-        result.put("degraded", timing.degraded());
-        result.put("tasks", timing.stats(category));
-        call.reply(result);
+        call.reply(new StatsResult(timing.storeName(), timing.degraded(), timing.stats(category)));
     }
 
     /** The task key named by {@code category} + {@code name}, or classified from {@code command} / {@code argv}. */

@@ -2,29 +2,25 @@
 package dev.ccx.server.session;
 
 import dev.ccx.protocol.EndReason;
-import dev.ccx.protocol.Envelopes;
 import dev.ccx.protocol.Wire;
 import dev.ccx.server.exec.ExecOwner;
 import dev.ccx.server.exec.Execution;
+import dev.ccx.server.log.Cursor;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: its executions, and the one path by which messages leave for it.
+ * One client connection: the executions it runs, the logs it follows, and its {@link SessionWriter}, the one way
+ * out to the client.
  *
- * <p>Outbound flow control: at most {@code outboundBytes} bytes may be queued in the transport and not yet
- * written. A sender that finds the budget spent waits (that is how a slow client slows a fast process down, the
- * same natural backpressure websocketd uses); if no room appears within {@code sendTimeout} the client is taken
- * as stuck, the connection is closed and its executions end with reason {@code disconnect}. Memory per session is
- * therefore bounded, and no output is dropped while the connection lives.
- *
- * <p>Thread-safe: requests, pumps, timers and the heartbeat all send through here.
+ * <p>Thread-safe: the request thread, the engine's and timer's threads (through {@link ExecOwner}) and the
+ * heartbeat all act on it; none of them ever waits here for the client.
  */
 public final class ClientSession implements ExecOwner {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
@@ -33,22 +29,24 @@ public final class ClientSession implements ExecOwner {
     private final Connection connection;
     private final int slots;
     private final Semaphore slotsFree;
-    private final int outboundBytes;
-    private final Semaphore credits;
-    private final long sendTimeoutNanos;
-    private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+    private final Map<String, Execution> running = new ConcurrentHashMap<>();
+    private final SessionWriter writer;
+    private final Consumer<ClientSession> onGone;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private volatile long lastInboundNanos = System.nanoTime();
     private volatile boolean greeted;
 
-    ClientSession(String id, Connection connection, SessionSettings settings) {
+    ClientSession(String id, Connection connection, SessionSettings settings, Consumer<ClientSession> onGone) {
         this.id = id;
         this.connection = connection;
         this.slots = settings.maxProcessesPerSession();
         this.slotsFree = new Semaphore(slots);
-        this.outboundBytes = settings.outboundBytes();
-        this.credits = new Semaphore(outboundBytes);
-        this.sendTimeoutNanos = settings.sendTimeout().toNanos();
+        this.onGone = onGone;
+        this.writer = new SessionWriter(this, connection, settings);
+    }
+
+    void start() {
+        writer.start();
     }
 
     @Override
@@ -72,98 +70,61 @@ public final class ClientSession implements ExecOwner {
     }
 
     @Override
-    public void register(Execution execution) {
-        executions.put(execution.id(), execution);
+    public void finished(Execution execution) {
+        running.remove(execution.id());
+        slotsFree.release();
+    }
+
+    @Override
+    public void wake() {
+        writer.wake();
+    }
+
+    /**
+     * Takes on an execution this session started: control finds it, a disconnect ends it, and its frames go to
+     * the client from its owner cursor (held for the execute result, see {@link Cursor#release}).
+     */
+    public void follow(Execution execution) {
+        running.put(execution.id(), execution);
+        if (execution.isFinished()) {
+            running.remove(execution.id()); // it ended before this line: finished() came first
+        }
+        writer.follow(execution.id(), execution.ownerCursor());
         if (!open.get()) {
             // The connection closed while this execute was being handled: closed() may have missed it.
             execution.end(EndReason.DISCONNECT);
-        }
-    }
-
-    @Override
-    public void unregister(Execution execution) {
-        executions.remove(execution.id());
-        releaseSlot();
-    }
-
-    @Override
-    public void notify(String method, Object params) {
-        send(new Envelopes.Notification(method, params), false);
-    }
-
-    @Override
-    public void notifyBatched(String method, Object params) {
-        send(new Envelopes.Notification(method, params), true);
-    }
-
-    @Override
-    public void sendBatched(byte[] json) {
-        sendUtf8(json, true);
-    }
-
-    @Override
-    public void flush() {
-        if (open.get()) {
-            connection.flush();
+            execution.ownerCursor().close();
         }
     }
 
     /** The session's running executions. */
     public List<Execution> executions() {
-        return List.copyOf(executions.values());
+        return List.copyOf(running.values());
     }
 
     /** Finds a running execution by id, or {@code null}. */
     public Execution execution(String executionId) {
-        return executions.get(executionId);
+        return running.get(executionId);
     }
 
-    /** Serialises {@code message} and sends it now, waiting for room in the outbound budget (see class doc). */
+    /** The cursor through which this session follows an execution, or {@code null}. */
+    public Cursor cursor(String executionId) {
+        return writer.cursor(executionId);
+    }
+
+    /**
+     * Serialises {@code message} and queues it for the client. Waits while the session's queue is full (a client
+     * that sends requests without reading the answers), at most the send timeout.
+     */
     public void send(Object message) {
-        send(message, false);
-    }
-
-    private void send(Object message, boolean batch) {
         if (open.get()) {
-            sendUtf8(Wire.mapper().writeValueAsBytes(message), batch);
+            writer.send(Wire.mapper().writeValueAsBytes(message));
         }
     }
 
-    private void sendUtf8(byte[] json, boolean batch) {
-        if (!open.get()) {
-            return;
-        }
-        int cost = Math.min(json.length, outboundBytes);
-        try {
-            if (!credits.tryAcquire(cost, sendTimeoutNanos, TimeUnit.NANOSECONDS)) {
-                LOG.warn("session {}: client read nothing for {}s; closing", id,
-                        TimeUnit.NANOSECONDS.toSeconds(sendTimeoutNanos));
-                close(1008, "Client is not reading its messages");
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        transmit(json, cost, batch);
-    }
-
-    /** Sends {@code message} only if the outbound budget has room now; used for heartbeats. */
+    /** Queues {@code message} only if there is room now; used for heartbeats. */
     boolean trySend(Object message) {
-        byte[] json = Wire.mapper().writeValueAsBytes(message);
-        int cost = Math.min(json.length, outboundBytes);
-        if (!open.get() || !credits.tryAcquire(cost)) {
-            return false;
-        }
-        transmit(json, cost, false);
-        return true;
-    }
-
-    private void transmit(byte[] json, int cost, boolean batch) {
-        connection.sendText(json, batch, () -> credits.release(cost), failure -> {
-            credits.release(cost);
-            LOG.debug("session {}: send failed: {}", id, failure.toString());
-        });
+        return open.get() && writer.trySend(Wire.mapper().writeValueAsBytes(message));
     }
 
     /** Marks that {@code connected} has been sent; nothing else (heartbeats included) may precede it. */
@@ -188,20 +149,30 @@ public final class ClientSession implements ExecOwner {
         return connection;
     }
 
-    /** Closes the connection; {@link #closed()} follows from the transport. */
+    SessionWriter writer() {
+        return writer;
+    }
+
+    /** Closes the connection (with a close handshake); {@link #closed()} follows from the transport. */
     public void close(int code, String reason) {
         connection.close(code, reason);
     }
 
+    /** The writer gave up on a client that took nothing for {@code seconds}: drop it now, end its executions. */
+    void stuck(long seconds) {
+        LOG.warn("session {}: client took nothing for {}s; dropping the connection", id, seconds);
+        connection.abort();
+        onGone.accept(this);
+    }
+
     /**
-     * The connection is gone: stop sending and end every execution the session started (reason
-     * {@code disconnect}). Idempotent.
+     * The connection is gone: stop writing and end every execution the session started (reason {@code disconnect})
+     * at once. Idempotent.
      */
     void closed() {
         if (open.compareAndSet(true, false)) {
-            executions.values().forEach(e -> e.end(EndReason.DISCONNECT));
-            // Wake any pump blocked on the outbound budget: nothing will be written any more.
-            credits.release(outboundBytes);
+            running.values().forEach(e -> e.end(EndReason.DISCONNECT));
+            writer.stop();
         }
     }
 }

@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 /** The transport's side of a session: a WebSocket, seen without the WebSocket library's types. */
 public interface Connection {
     /**
-     * Queues a text frame without blocking. Frames leave in the order of the calls.
+     * Queues a text frame without blocking. Frames leave in the order of the calls. Called by the session's writer
+     * only.
      *
      * @param utf8     the message, UTF-8 encoded; the array must not be changed afterwards
      * @param batch    {@code true} to let the frame wait in the transport's buffer for more frames (one socket write
@@ -23,8 +24,11 @@ public interface Connection {
     /** Sends a WebSocket-level ping frame; compliant clients answer it on their own. */
     void sendPing();
 
-    /** Closes with a WebSocket close code and reason. Idempotent. */
+    /** Closes with a WebSocket close code and reason (a close handshake). Idempotent. */
     void close(int code, String reason);
+
+    /** Drops the connection at once, without a close handshake: for a peer that reads nothing. Idempotent. */
+    void abort();
 
     /** The peer's address, for logs. */
     String remote();

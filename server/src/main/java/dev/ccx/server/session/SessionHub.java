@@ -4,12 +4,12 @@ package dev.ccx.server.session;
 import dev.ccx.protocol.Envelopes;
 import dev.ccx.protocol.Methods;
 import dev.ccx.protocol.Ping;
+import dev.ccx.server.concurrent.Threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * All open sessions: admits them up to {@code max_sessions}, and runs the heartbeat.
  *
  * <p>Heartbeat: every interval each session gets a WebSocket ping frame and the original's application-level
- * {@code ping} notification. A session is closed (1001) only when nothing at all, not even a WebSocket pong, has
- * arrived for two intervals, so a client that never answers the application {@code ping} (the original's own
- * clients never did) stays connected as long as its WebSocket stack answers pings.
+ * {@code ping} notification (only when its queue has room: a lagging client gets no heartbeat backlog). A session
+ * is closed (1001) only when nothing at all, not even a WebSocket pong, has arrived for two intervals, so a client
+ * that never answers the application {@code ping} (the original's own clients never did) stays connected as long
+ * as its WebSocket stack answers pings.
  */
 public final class SessionHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionHub.class);
@@ -44,23 +45,30 @@ public final class SessionHub implements AutoCloseable {
         this.maxSessions = maxSessions;
         this.admissions = new Semaphore(maxSessions);
         this.intervalNanos = pingInterval.toNanos();
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(
-                r -> Thread.ofPlatform().name("ccx-heartbeat").daemon(true).unstarted(r));
+        this.heartbeat = Threads.scheduler("heartbeat");
         heartbeat.scheduleAtFixedRate(this::beat, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Admits a new connection, or returns {@code null} when {@code max_sessions} are open. */
+    /**
+     * Admits a new connection, or returns {@code null} when {@code max_sessions} are open. The caller queues the
+     * greeting, then calls {@link #start}.
+     */
     public ClientSession open(Connection connection) {
         if (!admissions.tryAcquire()) {
             return null;
         }
-        ClientSession session = new ClientSession(UUID.randomUUID().toString(), connection, settings);
+        ClientSession session = new ClientSession(UUID.randomUUID().toString(), connection, settings, this::closed);
         sessions.put(session.sessionId(), session);
         LOG.debug("session {} opened from {}", session.sessionId(), connection.remote());
         return session;
     }
 
-    /** The transport reports that a session's connection has closed. */
+    /** Starts the session's writer. */
+    public void start(ClientSession session) {
+        session.start();
+    }
+
+    /** A session's connection has closed (reported by the transport, or dropped by its writer). Idempotent. */
     public void closed(ClientSession session) {
         if (sessions.remove(session.sessionId()) != null) {
             admissions.release();
@@ -105,10 +113,19 @@ public final class SessionHub implements AutoCloseable {
         }
     }
 
-    /** Stops the heartbeat and closes every session with {@code code}. */
-    public void closeAll(int code, String reason) {
-        for (ClientSession s : sessions.values()) {
-            s.close(code, reason);
+    /**
+     * Closes every session with {@code code}: each writer first sends what its logs hold (their
+     * {@code process.completed} above all), for at most {@code drain}; a connection not done by then is dropped.
+     */
+    public void closeAll(int code, String reason, Duration drain) {
+        long deadline = System.nanoTime() + drain.toNanos();
+        List<ClientSession> all = sessions();
+        all.forEach(s -> s.writer().closeAfterDrain(code, reason));
+        for (ClientSession s : all) {
+            if (!s.writer().awaitEnd(deadline)) {
+                s.connection().abort();
+            }
+            closed(s);
         }
     }
 

@@ -7,8 +7,8 @@ import java.time.Duration;
  * Per-session settings.
  *
  * @param maxProcessesPerSession executions one connection may run at once
- * @param outboundBytes          bytes that may wait in the transport before senders must wait
- * @param sendTimeout            how long a sender waits for room before the client is taken as stuck
+ * @param outboundBytes          bytes that may wait in the transport, written but not yet taken by the client
+ * @param sendTimeout            how long the writer waits for the client to take anything before it is dropped
  */
 public record SessionSettings(int maxProcessesPerSession, int outboundBytes, Duration sendTimeout) {
 }

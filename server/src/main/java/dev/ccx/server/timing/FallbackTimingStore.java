@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.timing;
 
+import dev.ccx.server.concurrent.Threads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,8 +66,7 @@ public final class FallbackTimingStore implements TimingStore {
             LOG.warn("Redis timing store not reachable at start; answering from the embedded store ({}) until it is",
                     embedded.file());
         }
-        this.probe = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("ccx-timing-probe").daemon().factory());
+        this.probe = Threads.scheduler("timing-probe");
         long every = probeInterval.toMillis();
         probe.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
     }

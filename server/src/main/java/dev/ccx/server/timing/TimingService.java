@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.timing;
 
+import dev.ccx.server.concurrent.Threads;
 import dev.ccx.protocol.TaskStats;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +30,7 @@ public final class TimingService implements AutoCloseable {
     private final Estimator estimator;
     private final LoadProbe load;
     private final ExecutorService recorder =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ccx-timing-", 0).factory());
+            Threads.virtualPerTask("timing");
 
     /**
      * @param store      where history lives

@@ -48,6 +48,11 @@ final class JettyConnection implements Connection {
     }
 
     @Override
+    public void abort() {
+        session.disconnect();
+    }
+
+    @Override
     public String remote() {
         return String.valueOf(session.getRemoteSocketAddress());
     }

@@ -38,6 +38,7 @@ public final class WsEndpoint implements Session.Listener.AutoDemanding {
         }
         session = s;
         dispatcher.opened(s);
+        hub.start(s);
     }
 
     @Override

@@ -2,11 +2,11 @@
 package dev.ccx.server.transport;
 
 import dev.ccx.protocol.Wire;
+import dev.ccx.server.concurrent.Threads;
 import dev.ccx.server.rpc.RpcDispatcher;
 import dev.ccx.server.session.SessionHub;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -23,6 +23,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 public final class WsTransport implements AutoCloseable {
     private static final Duration MIN_IDLE = Duration.ofSeconds(30);
     private static final int OUTPUT_BUFFER_BYTES = 64 * 1024;
+    private static final int MAX_PLATFORM_THREADS = 16;
+    private static final int MIN_PLATFORM_THREADS = 4;
     private final Server server;
     private final ServerConnector connector;
 
@@ -34,9 +36,12 @@ public final class WsTransport implements AutoCloseable {
      */
     public WsTransport(TransportSettings settings, SessionHub hub, RpcDispatcher dispatcher,
                        Supplier<Object> health) {
-        QueuedThreadPool threads = new QueuedThreadPool();
+        // Selector and acceptor stay on a few platform threads; everything that may block runs on virtual threads,
+        // so the pool never grows with the number of connections.
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_PLATFORM_THREADS, MIN_PLATFORM_THREADS, 60_000, -1,
+                null, null, Threads.platform("http"));
         threads.setName("ccx-http");
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        threads.setVirtualThreadsExecutor(Threads.virtualPerTask("request"));
         server = new Server(threads);
         server.setStopTimeout(200);
         connector = new ServerConnector(server);

@@ -19,7 +19,9 @@ class OutputJsonTest {
             "\b\f", "{\"type\":\"result\",\"result\":\"a\\nb\"}\n", "no newline"})
     void writesExactlyWhatTheMapperWritesForAsciiLines(String line) {
         byte[] bytes = ("xx" + line + "yy").getBytes(StandardCharsets.US_ASCII);
-        String fast = new String(OutputJson.asciiLine("stderr", bytes, 2, bytes.length - 4, "abc123", 42),
+        int extra = OutputJson.asciiExtra(bytes, 2, bytes.length - 4);
+        assertThat(extra).isNotNegative();
+        String fast = new String(OutputJson.asciiLine("stderr", bytes, 2, bytes.length - 4, extra, "abc123", 42),
                 StandardCharsets.UTF_8);
         String general = Wire.mapper().writeValueAsString(new Envelopes.Notification(Methods.PROCESS_OUTPUT,
                 new ProcessOutput("stderr", line, false, null, null, "abc123", 42)));
@@ -29,11 +31,11 @@ class OutputJsonTest {
     @Test
     void declinesNonAsciiAndOverlongLines() {
         byte[] utf8 = "caf\u00e9\n".getBytes(StandardCharsets.UTF_8);
-        assertThat(OutputJson.asciiLine("stdout", utf8, 0, utf8.length, "id", 1)).isNull();
+        assertThat(OutputJson.asciiExtra(utf8, 0, utf8.length)).isEqualTo(-1);
         byte[] invalid = {'o', 'k', (byte) 0xff, '\n'};
-        assertThat(OutputJson.asciiLine("stdout", invalid, 0, invalid.length, "id", 1)).isNull();
+        assertThat(OutputJson.asciiExtra(invalid, 0, invalid.length)).isEqualTo(-1);
         byte[] longLine = new byte[Wire.CHUNK_CHARS + 1];
         java.util.Arrays.fill(longLine, (byte) 'a');
-        assertThat(OutputJson.asciiLine("stdout", longLine, 0, longLine.length, "id", 1)).isNull();
+        assertThat(OutputJson.asciiExtra(longLine, 0, longLine.length)).isEqualTo(-1);
     }
 }

@@ -29,7 +29,10 @@ public final class ServerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code ccx serve --port 0 --state-dir stateDir --kill-grace 0.5 extra...} and waits until ready. */
+    /**
+     * Starts {@code ccx serve --port 0 --state-dir stateDir --kill-grace 0.5 --spawner S extra...} and waits until
+     * ready; {@code S} is {@link TestServer#spawner()}.
+     */
     public static ServerProcess start(Path stateDir, String... extra) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -41,7 +44,8 @@ public final class ServerProcess implements AutoCloseable {
         cmd.add("-cp");
         cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         cmd.add("dev.ccx.server.ServeCommand");
-        cmd.addAll(List.of("--port", "0", "--state-dir", stateDir.toString(), "--kill-grace", "0.5"));
+        cmd.addAll(List.of("--port", "0", "--state-dir", stateDir.toString(), "--kill-grace", "0.5",
+                "--spawner", TestServer.spawner().name().toLowerCase(java.util.Locale.ROOT)));
         cmd.addAll(List.of(extra));
         Path log = File.createTempFile("ccx-server", ".log").toPath();
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();

@@ -3,6 +3,7 @@ package dev.ccx.server.testing;
 
 import dev.ccx.server.ExecServer;
 import dev.ccx.server.ServerConfig;
+import dev.ccx.server.process.Engines;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -19,6 +20,14 @@ public final class TestServer implements AutoCloseable {
         this.stateDir = stateDir;
     }
 
+    /**
+     * The process engine the server tests run against: {@code -Dccx.spawner=native|jdk|auto} (the build runs the
+     * integration tests once with each), {@code auto} when unset.
+     */
+    public static Engines.Choice spawner() {
+        return Engines.Choice.parse(System.getProperty("ccx.spawner", "auto"));
+    }
+
     /** Starts a server with the defaults (and a short kill grace, so tests of termination stay quick). */
     public static TestServer start() {
         return start(b -> b);
@@ -29,7 +38,7 @@ public final class TestServer implements AutoCloseable {
         try {
             Path stateDir = Files.createTempDirectory("ccx-state");
             ServerConfig.Builder builder = ServerConfig.builder().port(0).stateDir(stateDir)
-                    .killGrace(java.time.Duration.ofMillis(500));
+                    .killGrace(java.time.Duration.ofMillis(500)).spawner(spawner());
             return new TestServer(ExecServer.start(configure.apply(builder).build()), stateDir);
         } catch (Exception e) {
             throw new IllegalStateException("test server did not start", e);

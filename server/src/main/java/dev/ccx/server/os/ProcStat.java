@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.ccx.server.process;
+package dev.ccx.server.os;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -23,12 +23,24 @@ public final class ProcStat {
         return fields == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(fields[19]));
     }
 
+    /** The process group of {@code pid} (field 5), or empty when no such process exists. */
+    public static OptionalLong processGroup(long pid) {
+        String[] f = fields(Long.toString(pid));
+        return f == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(f[2]));
+    }
+
+    /** The session of {@code pid} (field 6), or empty when no such process exists. */
+    public static OptionalLong session(long pid) {
+        String[] f = fields(Long.toString(pid));
+        return f == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(f[3]));
+    }
+
     /**
      * Whether any process that is not a zombie belongs to group {@code pgid}. Zombies are excluded because an
      * orphan that has died stays a zombie until init gets round to reaping it, which some container inits do
      * only every few seconds; it runs nothing and holds nothing.
      */
-    static boolean hasLiveMember(long pgid) {
+    public static boolean hasLiveMember(long pgid) {
         String wanted = Long.toString(pgid);
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path p : procs) {

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.log;
+
+import dev.ccx.server.concurrent.Threads;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the {@link SpillingLog}s of the server and owns what they share: the spill directory, the total disk
+ * budget, and the one platform thread that writes spills to disk and deletes files (disk I/O happens there, never
+ * on the poller, a timer or a client's writer, and never under a log's lock).
+ *
+ * <p>The directory is emptied at start: a restarted server has ended every execution of the previous one.
+ */
+public final class LogStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogStore.class);
+
+    /**
+     * @param memoryBytes per log: bytes of recent frames kept in memory before older ones go to disk (a log holds
+     *                    up to twice this while the disk is behind or full, then the producer waits)
+     * @param maxBytes    per log: bytes on disk at most
+     * @param totalBytes  all logs: bytes on disk at most
+     */
+    public record Limits(long memoryBytes, long maxBytes, long totalBytes) {
+        public Limits {
+            if (memoryBytes < 4096) {
+                throw new IllegalArgumentException("log_memory: " + memoryBytes + " (expected: >= 4096)");
+            }
+            if (maxBytes < memoryBytes) {
+                throw new IllegalArgumentException("log_max: " + maxBytes + " (expected: >= log_memory)");
+            }
+            if (totalBytes < maxBytes) {
+                throw new IllegalArgumentException("log_total: " + totalBytes + " (expected: >= log_max)");
+            }
+        }
+    }
+
+    private final Path dir;
+    private final Limits limits;
+    private final AtomicLong diskUsed = new AtomicLong();
+    private final Map<String, SpillingLog> logs = new ConcurrentHashMap<>();
+    private final Set<SpillingLog> waitingForDisk = ConcurrentHashMap.newKeySet();
+    private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private volatile boolean closed;
+
+    /** Opens the store in {@code dir} (created if needed, emptied of earlier spill files). */
+    public LogStore(Path dir, Limits limits) {
+        this.dir = dir;
+        this.limits = limits;
+        try {
+            Files.createDirectories(dir);
+            try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "*.log")) {
+                for (Path p : old) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the log directory " + dir, e);
+        }
+        this.worker = Threads.startPlatform("log-disk", this::work);
+    }
+
+    /** A new, empty log for {@code executionId}. */
+    public ExecutionLog create(String executionId) {
+        SpillingLog log = new SpillingLog(executionId, this, limits);
+        logs.put(executionId, log);
+        return log;
+    }
+
+    /** Bytes of frames held in memory by every log now. */
+    public long memoryBytes() {
+        return logs.values().stream().mapToLong(SpillingLog::memoryBytes).sum();
+    }
+
+    /** Bytes of spill files on disk now. */
+    public long diskBytes() {
+        return diskUsed.get();
+    }
+
+    /** Logs held now. */
+    public int size() {
+        return logs.size();
+    }
+
+    /** Runs {@code task} on the disk thread. */
+    void submit(Runnable task) {
+        if (!closed) {
+            work.add(task);
+        }
+    }
+
+    /** Creates spill file {@code index} of {@code executionId}. */
+    Segment newSegment(String executionId, int index) throws IOException {
+        return Segment.create(dir.resolve(executionId + "-" + index + ".log"));
+    }
+
+    /** Takes {@code bytes} of the total disk budget, if it has them. */
+    boolean reserve(long bytes) {
+        while (true) {
+            long used = diskUsed.get();
+            if (used + bytes > limits.totalBytes()) {
+                return false;
+            }
+            if (diskUsed.compareAndSet(used, used + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Returns {@code bytes} to the budget; the logs that waited for it try again, later, on the disk thread (so a
+     * log may call this under its own lock).
+     */
+    void unreserve(long bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        diskUsed.addAndGet(-bytes);
+        if (!waitingForDisk.isEmpty()) {
+            submit(() -> {
+                for (SpillingLog waiting : List.copyOf(waitingForDisk)) {
+                    waitingForDisk.remove(waiting);
+                    waiting.retrySpill();
+                }
+            });
+        }
+    }
+
+    /** {@code log} could not spill for want of total budget; it is retried when budget is returned. */
+    void waitForDisk(SpillingLog log) {
+        waitingForDisk.add(log);
+    }
+
+    /** {@code log} is done with: its memory and files go (on the disk thread). */
+    void release(SpillingLog log) {
+        logs.remove(log.id());
+        waitingForDisk.remove(log);
+        submit(log::close);
+    }
+
+    private void work() {
+        while (!closed) {
+            Runnable task;
+            try {
+                task = work.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("log disk task failed", e);
+            }
+        }
+    }
+
+    /** Stops the disk thread (at most a second) and deletes every log's files. */
+    @Override
+    public void close() {
+        closed = true;
+        worker.interrupt();
+        try {
+            worker.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        logs.values().forEach(SpillingLog::close);
+        logs.clear();
+    }
+}

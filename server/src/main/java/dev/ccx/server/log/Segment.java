@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.log;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One spill file of a log: frames as {@code [4-byte big-endian length][bytes]}, appended by the spill thread and
+ * read back at any offset already written (positional I/O, safe alongside the appends).
+ */
+final class Segment {
+    private final Path path;
+    private final FileChannel channel;
+    /** Bytes written; changed by the spill thread under the log's lock. */
+    long size;
+
+    private Segment(Path path, FileChannel channel) {
+        this.path = path;
+        this.channel = channel;
+    }
+
+    static Segment create(Path path) throws IOException {
+        return new Segment(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE));
+    }
+
+    /** Writes {@code data} whole at {@code offset}. */
+    void write(ByteBuffer data, long offset) throws IOException {
+        long at = offset;
+        while (data.hasRemaining()) {
+            at += channel.write(data, at);
+        }
+    }
+
+    /** Reads {@code length} bytes at {@code offset}. */
+    ByteBuffer read(long offset, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        long at = offset;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new EOFException(path + " ends at " + at + ", expected " + (offset + length));
+            }
+            at += n;
+        }
+        return buffer.flip();
+    }
+
+    /** Closes and deletes the file; failures are only worth a retry by nobody. */
+    void delete() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the file goes next
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // a leftover spill file is removed at the next start
+        }
+    }
+}

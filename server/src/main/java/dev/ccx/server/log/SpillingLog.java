@@ -1,0 +1,615 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link ExecutionLog} that keeps the newest frames in memory and the older ones in spill files.
+ *
+ * <p>Frames {@code [oldest, memFirst)} are on disk, in batches (one write each) inside segments (files);
+ * {@code [memFirst, next)} are in memory, in a ring. Past {@code memoryBytes} in memory, the disk thread moves the
+ * oldest half of the memory out to a file. Past twice that (the disk thread is behind, or the disk limits are
+ * reached) the log has no room and the producer waits. The disk limits are the per-log {@code maxBytes} and the
+ * store's total; when a spill would pass them, whole segments that every cursor has read are deleted first.
+ *
+ * <p>Locking: one {@link ReentrantLock} guards the bookkeeping. It is held for memory operations only: file
+ * writes, reads and deletes happen outside it, and so does every call to a cursor's sink or wake-up.
+ */
+final class SpillingLog implements ExecutionLog {
+    private static final Logger LOG = LoggerFactory.getLogger(SpillingLog.class);
+    /** Accounted per frame in memory on top of its bytes: the array header and the ring slot. */
+    private static final int FRAME_OVERHEAD = 24;
+    private static final long NO_HOLD = Long.MAX_VALUE;
+
+    private final String id;
+    private final LogStore store;
+    private final long softBytes;
+    private final long hardBytes;
+    private final long maxDiskBytes;
+    private final long segmentBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private byte[][] ring = new byte[64][];
+    private int head;
+    private int count;
+    private long memFirst = 1;
+    private long next = 1;
+    private volatile long memBytes;
+
+    private long oldest = 1;
+    private final List<Batch> batches = new ArrayList<>();
+    private final List<Segment> segments = new ArrayList<>();
+    private int segmentsMade;
+    private long diskBytes;
+    private boolean diskBlocked;
+    private boolean diskWarned;
+    private boolean spillQueued;
+
+    private boolean ended;
+    private boolean released;
+    private boolean closed;
+    private final List<CursorImpl> cursors = new ArrayList<>();
+    private volatile CursorImpl[] wakeList = new CursorImpl[0];
+    private final List<Runnable> roomWaiters = new ArrayList<>();
+
+    /** Frames {@code [firstSeq, firstSeq + count)}, {@code length} bytes at {@code offset} of {@code segment}. */
+    private record Batch(long firstSeq, int count, Segment segment, long offset, int length) {
+        long endSeq() {
+            return firstSeq + count;
+        }
+    }
+
+    SpillingLog(String id, LogStore store, LogStore.Limits limits) {
+        this.id = id;
+        this.store = store;
+        this.softBytes = limits.memoryBytes();
+        this.hardBytes = 2 * limits.memoryBytes();
+        this.maxDiskBytes = limits.maxBytes();
+        this.segmentBytes = Math.max(limits.memoryBytes(), Math.min(64L << 20, limits.maxBytes() / 4));
+    }
+
+    String id() {
+        return id;
+    }
+
+    long memoryBytes() {
+        return memBytes;
+    }
+
+    @Override
+    public long append(FrameEncoder encoder) {
+        return append(encoder, null);
+    }
+
+    @Override
+    public long append(FrameEncoder encoder, Cursor holdFor) {
+        long seq;
+        boolean spill = false;
+        lock.lock();
+        try {
+            if (ended) {
+                throw new IllegalStateException("log " + id + " has ended; nothing may follow its last frame");
+            }
+            if (closed) {
+                return next++; // the server is stopping: nobody will read it
+            }
+            seq = next;
+            byte[] frame = encoder.encode(seq);
+            if (count == ring.length) {
+                grow();
+            }
+            ring[(head + count) % ring.length] = frame;
+            count++;
+            next++;
+            memBytes += frame.length + FRAME_OVERHEAD;
+            if (holdFor instanceof CursorImpl c && !c.closed) {
+                c.holdAt = seq;
+            }
+            if (memBytes > softBytes && !spillQueued && !closed) {
+                spillQueued = true;
+                spill = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (spill) {
+            store.submit(this::spill);
+        }
+        return seq;
+    }
+
+    @Override
+    public void publish() {
+        for (CursorImpl c : wakeList) {
+            c.onAppend.run();
+        }
+    }
+
+    @Override
+    public boolean hasRoom() {
+        return memBytes < hardBytes;
+    }
+
+    @Override
+    public void whenRoom(Runnable task) {
+        lock.lock();
+        try {
+            if (memBytes >= hardBytes && !closed) {
+                roomWaiters.add(task);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        task.run();
+    }
+
+    @Override
+    public void end() {
+        boolean release;
+        lock.lock();
+        try {
+            ended = true;
+            release = cursors.isEmpty() && !released;
+            released |= release;
+        } finally {
+            lock.unlock();
+        }
+        publish();
+        if (release) {
+            store.release(this);
+        }
+    }
+
+    @Override
+    public Cursor open(long fromSeq, Runnable onAppend, boolean held) {
+        lock.lock();
+        try {
+            if (released || fromSeq < oldest || fromSeq > next) {
+                throw new LogPositionException(fromSeq, oldest, next);
+            }
+            CursorImpl c = new CursorImpl(fromSeq, onAppend, held ? fromSeq : NO_HOLD);
+            cursors.add(c);
+            wakeList = cursors.toArray(CursorImpl[]::new);
+            return c;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long nextSeq() {
+        lock.lock();
+        try {
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long oldestSeq() {
+        lock.lock();
+        try {
+            return oldest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void grow() {
+        byte[][] bigger = new byte[ring.length * 2][];
+        for (int i = 0; i < count; i++) {
+            bigger[i] = ring[(head + i) % ring.length];
+        }
+        ring = bigger;
+        head = 0;
+    }
+
+    private byte[] memoryFrame(long seq) {
+        return ring[(int) ((head + (seq - memFirst)) % ring.length)];
+    }
+
+    /** The batch holding {@code seq}, which is on disk; under the lock. */
+    private Batch batchOf(long seq) {
+        int lo = 0;
+        int hi = batches.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (batches.get(mid).firstSeq() <= seq) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return batches.get(lo);
+    }
+
+    // ---- the disk thread ----------------------------------------------------------------------------------------
+
+    void retrySpill() {
+        lock.lock();
+        try {
+            if (spillQueued || closed) {
+                return;
+            }
+            spillQueued = true;
+        } finally {
+            lock.unlock();
+        }
+        store.submit(this::spill);
+    }
+
+    /** Moves the oldest half of the memory to disk; runs on the store's disk thread only. */
+    private void spill() {
+        List<Segment> trimmed = new ArrayList<>();
+        List<byte[]> frames = new ArrayList<>();
+        long first;
+        int bytes = 0;
+        Segment last;
+        lock.lock();
+        try {
+            spillQueued = false;
+            if (closed) {
+                return;
+            }
+            if (diskBlocked) {
+                trimRead(trimmed);
+            }
+            if (memBytes <= softBytes) {
+                diskBlocked = false;
+                return;
+            }
+            first = memFirst;
+            long keep = memBytes;
+            for (int i = 0; i < count && (frames.isEmpty() || keep > softBytes / 2); i++) {
+                byte[] f = memoryFrame(first + i);
+                frames.add(f);
+                bytes += 4 + f.length;
+                keep -= f.length + FRAME_OVERHEAD;
+            }
+            if (!reserve(bytes)) {
+                trimRead(trimmed);
+                if (!reserve(bytes)) {
+                    diskBlocked = true;
+                    store.waitForDisk(this);
+                    return;
+                }
+            }
+            diskBlocked = false;
+            last = segments.isEmpty() ? null : segments.getLast();
+        } finally {
+            lock.unlock();
+            deleteNow(trimmed);
+        }
+        Segment target = last;
+        Segment created = null;
+        long offset;
+        try {
+            if (target == null || target.size + bytes > segmentBytes) {
+                created = store.newSegment(id, segmentsMade++);
+                target = created;
+            }
+            offset = target.size;
+            ByteBuffer data = ByteBuffer.allocate(bytes);
+            for (byte[] f : frames) {
+                data.putInt(f.length).put(f);
+            }
+            target.write(data.flip(), offset);
+        } catch (IOException e) {
+            store.unreserve(bytes);
+            if (created != null) {
+                created.delete();
+            }
+            spillFailed(e);
+            return;
+        }
+        committed(first, frames.size(), bytes, target, created != null, offset);
+    }
+
+    /** Takes {@code bytes} of this log's and the store's disk limits, if both have them; under the lock. */
+    private boolean reserve(int bytes) {
+        return diskBytes + bytes <= maxDiskBytes && store.reserve(bytes);
+    }
+
+    /** Frames {@code [first, first + n)} are now on disk: drop them from memory; runs on the disk thread. */
+    private void committed(long first, int n, int bytes, Segment segment, boolean newSegment, long offset) {
+        List<Runnable> room = List.of();
+        boolean again = false;
+        lock.lock();
+        try {
+            if (closed) {
+                segment.delete();
+                store.unreserve(bytes);
+                return;
+            }
+            if (newSegment) {
+                segments.add(segment);
+            }
+            batches.add(new Batch(first, n, segment, offset, bytes));
+            segment.size += bytes;
+            diskBytes += bytes;
+            for (int i = 0; i < n; i++) {
+                memBytes -= ring[head].length + FRAME_OVERHEAD;
+                ring[head] = null;
+                head = (head + 1) % ring.length;
+            }
+            count -= n;
+            memFirst += n;
+            if (memBytes > softBytes) {
+                spillQueued = true;
+                again = true;
+            }
+            if (memBytes < hardBytes && !roomWaiters.isEmpty()) {
+                room = List.copyOf(roomWaiters);
+                roomWaiters.clear();
+            }
+        } finally {
+            lock.unlock();
+        }
+        room.forEach(Runnable::run);
+        if (again) {
+            store.submit(this::spill);
+        }
+    }
+
+    /** A spill file could not be written: the log holds what it has (and stops its producer at the hard limit). */
+    private void spillFailed(IOException e) {
+        lock.lock();
+        try {
+            diskBlocked = true;
+            if (!diskWarned) {
+                diskWarned = true;
+                LOG.warn("log {}: cannot write spill file ({}); its process is held back once its memory is full",
+                        id, e.toString());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Moves whole segments that every cursor has read off the old end into {@code gone}, returning their budget;
+     * under the lock. The caller deletes the files, outside it.
+     */
+    private void trimRead(List<Segment> gone) {
+        long needed = next;
+        for (CursorImpl c : cursors) {
+            needed = Math.min(needed, c.position);
+        }
+        while (!segments.isEmpty()) {
+            Segment s = segments.getFirst();
+            long end = oldest;
+            int n = 0;
+            while (n < batches.size() && batches.get(n).segment() == s) {
+                end = batches.get(n).endSeq();
+                n++;
+            }
+            if (end > needed) {
+                break;
+            }
+            batches.subList(0, n).clear();
+            segments.removeFirst();
+            diskBytes -= s.size;
+            store.unreserve(s.size);
+            oldest = end;
+            gone.add(s);
+        }
+    }
+
+    private static void deleteNow(List<Segment> segments) {
+        segments.forEach(Segment::delete);
+    }
+
+    /** Drops memory and files; runs on the disk thread (or at server stop). Producers waiting for room go on. */
+    void close() {
+        List<Segment> files;
+        List<Runnable> room;
+        long bytes;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            released = true;
+            files = List.copyOf(segments);
+            bytes = diskBytes;
+            segments.clear();
+            batches.clear();
+            ring = new byte[0][];
+            count = 0;
+            memBytes = 0;
+            diskBytes = 0;
+            room = List.copyOf(roomWaiters);
+            roomWaiters.clear();
+            for (CursorImpl c : cursors) {
+                c.closed = true;
+            }
+            cursors.clear();
+            wakeList = new CursorImpl[0];
+        } finally {
+            lock.unlock();
+        }
+        deleteNow(files);
+        store.unreserve(bytes);
+        room.forEach(Runnable::run);
+    }
+
+    // ---- cursors ------------------------------------------------------------------------------------------------
+
+    private final class CursorImpl implements Cursor {
+        final Runnable onAppend;
+        /** The next frame to hand out; changed only by the reading thread, under the lock. */
+        long position;
+        long holdAt;
+        byte[] prelude;
+        boolean closed;
+        private Batch cachedBatch;
+        private byte[][] cachedFrames;
+
+        CursorImpl(long position, Runnable onAppend, long holdAt) {
+            this.position = position;
+            this.onAppend = onAppend;
+            this.holdAt = holdAt;
+        }
+
+        @Override
+        public long position() {
+            lock.lock();
+            try {
+                return position;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public Progress read(int maxBytes, Consumer<byte[]> sink) {
+            byte[] opening = null;
+            List<byte[]> frames = new ArrayList<>();
+            Batch disk = null;
+            long from;
+            long limit;
+            lock.lock();
+            try {
+                if (closed) {
+                    return Progress.END;
+                }
+                from = position;
+                if (prelude != null && from >= holdAt) {
+                    opening = prelude;
+                    prelude = null;
+                    holdAt = NO_HOLD;
+                }
+                limit = Math.min(next, holdAt);
+                if (from < memFirst && from < limit) {
+                    disk = batchOf(from);
+                } else {
+                    int taken = 0;
+                    for (long seq = from; seq < limit && (frames.isEmpty() || taken < maxBytes); seq++) {
+                        byte[] f = memoryFrame(seq);
+                        frames.add(f);
+                        taken += f.length;
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (opening != null) {
+                sink.accept(opening);
+            }
+            long at = from;
+            if (disk != null) {
+                byte[][] batch = framesOf(disk);
+                int taken = 0;
+                for (int i = (int) (from - disk.firstSeq()); i < batch.length && at < limit
+                        && (at == from || taken < maxBytes); i++) {
+                    sink.accept(batch[i]);
+                    taken += batch[i].length;
+                    at++;
+                }
+            } else {
+                for (byte[] f : frames) {
+                    sink.accept(f);
+                    at++;
+                }
+            }
+            return advance(at);
+        }
+
+        private Progress advance(long to) {
+            boolean retry = false;
+            lock.lock();
+            try {
+                if (closed) {
+                    return Progress.END;
+                }
+                position = to;
+                retry = diskBlocked && !spillQueued;
+                long limit = Math.min(next, holdAt);
+                if (to < limit || (prelude != null && to >= holdAt)) {
+                    return Progress.MORE;
+                }
+                return ended && to == next && prelude == null && holdAt == NO_HOLD ? Progress.END : Progress.WAIT;
+            } finally {
+                lock.unlock();
+                if (retry) {
+                    retrySpill();
+                }
+            }
+        }
+
+        /** The frames of a batch on disk, read once and kept while this cursor walks through them. */
+        private byte[][] framesOf(Batch batch) {
+            if (batch.equals(cachedBatch)) {
+                return cachedFrames;
+            }
+            ByteBuffer data;
+            try {
+                data = batch.segment().read(batch.offset(), batch.length());
+            } catch (IOException e) {
+                throw new UncheckedIOException("log " + id + ": cannot read back frames " + batch.firstSeq() + "-"
+                        + (batch.endSeq() - 1), e);
+            }
+            byte[][] frames = new byte[batch.count()][];
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = new byte[data.getInt()];
+                data.get(frames[i]);
+            }
+            cachedBatch = batch;
+            cachedFrames = frames;
+            return frames;
+        }
+
+        @Override
+        public void release(byte[] prelude) {
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                this.prelude = prelude;
+                if (holdAt == NO_HOLD) {
+                    holdAt = position;
+                }
+            } finally {
+                lock.unlock();
+            }
+            onAppend.run();
+        }
+
+        @Override
+        public void close() {
+            boolean release;
+            boolean retry;
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                cursors.remove(this);
+                wakeList = cursors.toArray(CursorImpl[]::new);
+                release = ended && cursors.isEmpty() && !released;
+                released |= release;
+                retry = diskBlocked && !spillQueued && !release;
+            } finally {
+                lock.unlock();
+            }
+            if (release) {
+                store.release(SpillingLog.this);
+            } else if (retry) {
+                retrySpill();
+            }
+        }
+    }
+}
