@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()}: stop accepting connections; end every execution (reason {@code shutdown}) and wait for their
  * {@code process.completed}, at most the kill grace plus 0.5 s, then kill whatever is left; let every connection's
- * writer send what its logs hold, at most 0.3 s, and close it with 1001; stop Jetty; drop the output logs; let the
+ * writer send what its logs hold, at most 0.2 s, and close it with 1001; stop Jetty; drop the output logs; let the
  * last run records reach the timing store and close it. In all, grace + 1 s at most.
  */
 public final class ExecServer implements AutoCloseable {
@@ -40,7 +40,7 @@ public final class ExecServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final TimingService timing;
-    private static final Duration CLOSE_DRAIN = Duration.ofMillis(300);
+    private static final Duration CLOSE_DRAIN = Duration.ofMillis(200);
 
     private final ExecutionService executions;
     private final LogStore logs;

@@ -189,7 +189,8 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
                     "redis_url", redisUrl, "redis://HOST:PORT[/DB]");
             require(!redisPrefix.isBlank(), "redis_prefix", redisPrefix, "not blank");
             require(logMemoryBytes >= 65_536, "log_memory", logMemoryBytes, ">= 64 KiB");
-            require(logMaxBytes >= logMemoryBytes, "log_max", logMaxBytes, ">= log_memory");
+            require(logMaxBytes >= Math.max(logMemoryBytes, 1 << 20), "log_max", logMaxBytes,
+                    ">= 1 MiB and >= log_memory");
             require(logTotalBytes >= logMaxBytes, "log_total", logTotalBytes, ">= log_max");
             if (token == null && !isLoopback(host)) {
                 throw new IllegalArgumentException("Binding to " + host + " exposes command execution beyond this "

@@ -115,6 +115,11 @@ public final class Execution implements ProcessListener {
         return ownerCursor;
     }
 
+    /** Whether output is waiting in a pipe because the log is full (the followers are far behind). */
+    public boolean isHeldBack() {
+        return held.get() > 0;
+    }
+
     /** Whether {@code process.completed} has been appended (or the spawn failed). */
     public boolean isFinished() {
         return finished.get();
@@ -280,22 +285,36 @@ public final class Execution implements ProcessListener {
         conditionMet();
     }
 
-    /** The leader is gone and its pipes are still open a grace period later: end the rest of the group. */
+    /**
+     * The leader is gone and its pipes are still open a grace period later. Members of the group that outlived it
+     * are ended; if the pipes are still open after that, something outside the group holds them.
+     */
     private void drainOverdue() {
         if (finished.get() || pending.get() == 0) {
             return;
         }
-        terminate();
+        if (group.isAlive()) {
+            terminate();
+        }
         schedule(sup.graceNanos() + AFTER_KILL_NANOS, this::closePipes, this::closePipes);
     }
 
-    /** Still open after SIGKILL: a process that left the group holds them. Stop reading, so the end can come. */
+    /**
+     * Stops reading pipes that a process outside the group holds open, so the end can come. A pipe that is only
+     * open because its log is full (its followers are behind) is not such a pipe: its bytes are output the
+     * followers will get, so it is looked at again later instead.
+     */
     private void closePipes() {
-        if (!finished.get() && pending.get() > 0) {
-            LOG.warn("execution {}: output pipes still open after the group was killed; a descendant left the "
-                    + "process group", id);
-            process.closeOutput();
+        if (finished.get() || pending.get() == 0) {
+            return;
         }
+        if (held.get() > 0) {
+            schedule(sup.graceNanos() + AFTER_KILL_NANOS, this::closePipes, null);
+            return;
+        }
+        LOG.warn("execution {}: output pipes still open after the group was killed; a descendant left the "
+                + "process group", id);
+        process.closeOutput();
     }
 
     private void conditionMet() {

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +40,7 @@ public final class ExecutionService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionService.class);
     private static final SecureRandom IDS = new SecureRandom();
     private static final long CLOSE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long SETTLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final CommandPolicy policy;
     private final TimingService timing;
@@ -206,14 +206,13 @@ public final class ExecutionService implements AutoCloseable {
             admission.writeLock().unlock();
         }
         all.forEach(e -> e.end(EndReason.SHUTDOWN));
-        try {
-            CompletableFuture.allOf(all.stream().map(Execution::completion).toArray(CompletableFuture[]::new))
-                    .get(sup.graceNanos() + CLOSE_MARGIN_NANOS, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("{} executions had not completed when shutdown stopped waiting; killing their groups",
-                    running.size());
+        long deadline = System.nanoTime() + sup.graceNanos() + CLOSE_MARGIN_NANOS;
+        for (Execution e : all) {
+            if (!awaitSettled(e, deadline)) {
+                LOG.warn("{} executions had not completed when shutdown stopped waiting; killing their groups",
+                        running.size());
+                break;
+            }
         }
         for (Execution e : running.values()) {
             ProcessGroup g = e.group();
@@ -224,6 +223,29 @@ public final class ExecutionService implements AutoCloseable {
         timer.shutdownNow();
         sup.engine().close();
         background.close();
+    }
+
+    /**
+     * Waits until {@code e} has completed, or its group is gone while its output is held back (its followers are so
+     * far behind that it could not reach them before the server exits anyway); returns {@code false} at the deadline.
+     */
+    private static boolean awaitSettled(Execution e, long deadlineNanos) {
+        while (!e.isFinished() && !(e.isHeldBack() && !e.group().isAlive())) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                e.completion().get(Math.min(left, SETTLE_POLL_NANOS), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException
+                     | java.util.concurrent.CancellationException ignored) {
+                // look again
+            }
+        }
+        return true;
     }
 
     private static byte[] randomBytes() {

@@ -35,6 +35,8 @@ final class SpillingLog implements ExecutionLog {
     private final long hardBytes;
     private final long maxDiskBytes;
     private final long segmentBytes;
+    /** Bytes of frames written at most per spill: a batch always fits in a segment, and in the per-log limit. */
+    private final int maxBatchBytes;
     private final ReentrantLock lock = new ReentrantLock();
 
     private byte[][] ring = new byte[64][];
@@ -74,6 +76,7 @@ final class SpillingLog implements ExecutionLog {
         this.hardBytes = 2 * limits.memoryBytes();
         this.maxDiskBytes = limits.maxBytes();
         this.segmentBytes = Math.max(limits.memoryBytes(), Math.min(64L << 20, limits.maxBytes() / 4));
+        this.maxBatchBytes = (int) Math.min(limits.memoryBytes() / 2, segmentBytes);
     }
 
     String id() {
@@ -248,13 +251,19 @@ final class SpillingLog implements ExecutionLog {
         store.submit(this::spill);
     }
 
-    /** Moves the oldest half of the memory to disk; runs on the store's disk thread only. */
+    /**
+     * Moves the oldest frames in memory to disk, one batch of at most {@link #maxBatchBytes}; runs on the store's
+     * disk thread only. When the disk limits leave no room even after the segments every cursor has read are
+     * deleted, and the disk holds nothing anyone still needs, a batch that every cursor has read is dropped instead
+     * of written: what no follower needs does not hold back the process.
+     */
     private void spill() {
         List<Segment> trimmed = new ArrayList<>();
         List<byte[]> frames = new ArrayList<>();
         long first;
         int bytes = 0;
         Segment last;
+        List<Runnable> room = List.of();
         lock.lock();
         try {
             spillQueued = false;
@@ -270,7 +279,7 @@ final class SpillingLog implements ExecutionLog {
             }
             first = memFirst;
             long keep = memBytes;
-            for (int i = 0; i < count && (frames.isEmpty() || keep > softBytes / 2); i++) {
+            for (int i = 0; i < count && (frames.isEmpty() || (keep > softBytes / 2 && bytes < maxBatchBytes)); i++) {
                 byte[] f = memoryFrame(first + i);
                 frames.add(f);
                 bytes += 4 + f.length;
@@ -279,6 +288,10 @@ final class SpillingLog implements ExecutionLog {
             if (!reserve(bytes)) {
                 trimRead(trimmed);
                 if (!reserve(bytes)) {
+                    if (segments.isEmpty() && first + frames.size() <= readByAll()) {
+                        room = drop(frames.size());
+                        return;
+                    }
                     diskBlocked = true;
                     store.waitForDisk(this);
                     return;
@@ -289,6 +302,7 @@ final class SpillingLog implements ExecutionLog {
         } finally {
             lock.unlock();
             deleteNow(trimmed);
+            room.forEach(Runnable::run);
         }
         Segment target = last;
         Segment created = null;
@@ -315,6 +329,48 @@ final class SpillingLog implements ExecutionLog {
         committed(first, frames.size(), bytes, target, created != null, offset);
     }
 
+    /** The lowest position of any cursor: every frame before it has been read by all (all of them, without any). */
+    private long readByAll() {
+        long needed = next;
+        for (CursorImpl c : cursors) {
+            needed = Math.min(needed, c.position);
+        }
+        return needed;
+    }
+
+    /**
+     * Forgets the {@code n} oldest frames in memory (the disk is empty, so they are the oldest held), and returns
+     * the producers to wake when that made room; under the lock.
+     */
+    private List<Runnable> drop(int n) {
+        removeFromMemory(n);
+        oldest = memFirst;
+        if (memBytes > softBytes && !spillQueued) {
+            spillQueued = true;
+            store.submit(this::spill);
+        }
+        return takeRoomWaiters();
+    }
+
+    private void removeFromMemory(int n) {
+        for (int i = 0; i < n; i++) {
+            memBytes -= ring[head].length + FRAME_OVERHEAD;
+            ring[head] = null;
+            head = (head + 1) % ring.length;
+        }
+        count -= n;
+        memFirst += n;
+    }
+
+    private List<Runnable> takeRoomWaiters() {
+        if (memBytes >= hardBytes || roomWaiters.isEmpty()) {
+            return List.of();
+        }
+        List<Runnable> room = List.copyOf(roomWaiters);
+        roomWaiters.clear();
+        return room;
+    }
+
     /** Takes {@code bytes} of this log's and the store's disk limits, if both have them; under the lock. */
     private boolean reserve(int bytes) {
         return diskBytes + bytes <= maxDiskBytes && store.reserve(bytes);
@@ -337,21 +393,12 @@ final class SpillingLog implements ExecutionLog {
             batches.add(new Batch(first, n, segment, offset, bytes));
             segment.size += bytes;
             diskBytes += bytes;
-            for (int i = 0; i < n; i++) {
-                memBytes -= ring[head].length + FRAME_OVERHEAD;
-                ring[head] = null;
-                head = (head + 1) % ring.length;
-            }
-            count -= n;
-            memFirst += n;
+            removeFromMemory(n);
             if (memBytes > softBytes) {
                 spillQueued = true;
                 again = true;
             }
-            if (memBytes < hardBytes && !roomWaiters.isEmpty()) {
-                room = List.copyOf(roomWaiters);
-                roomWaiters.clear();
-            }
+            room = takeRoomWaiters();
         } finally {
             lock.unlock();
         }
@@ -381,10 +428,7 @@ final class SpillingLog implements ExecutionLog {
      * under the lock. The caller deletes the files, outside it.
      */
     private void trimRead(List<Segment> gone) {
-        long needed = next;
-        for (CursorImpl c : cursors) {
-            needed = Math.min(needed, c.position);
-        }
+        long needed = readByAll();
         while (!segments.isEmpty()) {
             Segment s = segments.getFirst();
             long end = oldest;

@@ -217,7 +217,7 @@ public final class TestClient implements AutoCloseable {
         ws.abort();
     }
 
-    static String text(JsonNode n, String field) {
+    public static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v != null && v.isString() ? v.stringValue() : null;
     }

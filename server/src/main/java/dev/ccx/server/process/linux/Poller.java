@@ -54,6 +54,9 @@ final class Poller implements AutoCloseable {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean closed;
+    private final Object wakeLock = new Object();
+    /** The descriptors and native memory are gone; guarded by {@code wakeLock}. */
+    private boolean released;
 
     Poller(ThreadFactory threads) throws ErrnoException {
         epfd = Libc.epollCreate();
@@ -110,11 +113,22 @@ final class Poller implements AutoCloseable {
         Libc.epollCtl(epfd, Libc.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
     }
 
-    /** Runs {@code task} on the poller thread, soon. */
+    /** Runs {@code task} on the poller thread, soon; after {@link #close()}, never. */
     void execute(Runnable task) {
+        if (closed) {
+            return;
+        }
         tasks.add(task);
+        wake();
+    }
+
+    private void wake() {
         if (wakePending.compareAndSet(false, true)) {
-            Libc.write(wakeFd, one, 8);
+            synchronized (wakeLock) {
+                if (!released) {
+                    Libc.write(wakeFd, one, 8);
+                }
+            }
         }
     }
 
@@ -193,20 +207,29 @@ final class Poller implements AutoCloseable {
         }
     }
 
-    /** Stops the thread (waiting at most a second) and closes the epoll and wake descriptors. */
+    /** Stops the thread (waiting at most a second) and closes the epoll and wake descriptors. Idempotent. */
     @Override
     public void close() {
-        closed = true;
-        execute(() -> { });
+        synchronized (wakeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        wakePending.set(false);
+        wake();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (!thread.isAlive()) {
-            Libc.close(wakeFd);
-            Libc.close(epfd);
-            arena.close();
+            synchronized (wakeLock) {
+                released = true;
+                Libc.close(wakeFd);
+                Libc.close(epfd);
+                arena.close();
+            }
         }
     }
 }
