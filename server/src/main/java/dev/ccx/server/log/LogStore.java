@@ -143,6 +143,11 @@ public final class LogStore implements AutoCloseable {
         waitingForDisk.add(log);
     }
 
+    /** Whether {@code log} is waiting for disk room (its producer is held back once its memory is full). */
+    boolean isWaitingForDisk(ExecutionLog log) {
+        return waitingForDisk.contains(log);
+    }
+
     /** {@code log} is done with: its memory and files go (on the disk thread). */
     void release(SpillingLog log) {
         logs.remove(log.id());

@@ -4,6 +4,7 @@ package dev.ccx.server.log;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,7 +28,6 @@ final class SpillingLog implements ExecutionLog {
     private static final Logger LOG = LoggerFactory.getLogger(SpillingLog.class);
     /** Accounted per frame in memory on top of its bytes: the array header and the ring slot. */
     private static final int FRAME_OVERHEAD = 24;
-    private static final long NO_HOLD = Long.MAX_VALUE;
 
     private final String id;
     private final LogStore store;
@@ -114,7 +114,7 @@ final class SpillingLog implements ExecutionLog {
             next++;
             memBytes += frame.length + FRAME_OVERHEAD;
             if (holdFor instanceof CursorImpl c && !c.closed) {
-                c.holdAt = seq;
+                c.holdAt(seq);
             }
             if (memBytes > softBytes && !spillQueued && !closed) {
                 spillQueued = true;
@@ -179,7 +179,7 @@ final class SpillingLog implements ExecutionLog {
             if (released || fromSeq < oldest || fromSeq > next) {
                 throw new LogPositionException(fromSeq, oldest, next);
             }
-            CursorImpl c = new CursorImpl(fromSeq, onAppend, held ? fromSeq : NO_HOLD);
+            CursorImpl c = new CursorImpl(fromSeq, onAppend, held);
             cursors.add(c);
             wakeList = cursors.toArray(CursorImpl[]::new);
             return c;
@@ -490,20 +490,42 @@ final class SpillingLog implements ExecutionLog {
 
     // ---- cursors ------------------------------------------------------------------------------------------------
 
+    /** A frame a cursor may not pass until its prelude is released. */
+    private static final class Hold {
+        final long at;
+        byte[] prelude;
+
+        Hold(long at, byte[] prelude) {
+            this.at = at;
+            this.prelude = prelude;
+        }
+    }
+
     private final class CursorImpl implements Cursor {
         final Runnable onAppend;
         /** The next frame to hand out; changed only by the reading thread, under the lock. */
         long position;
-        long holdAt;
-        byte[] prelude;
+        /** Holds in order of their frames; each is released in the order it was set. Under the lock. */
+        final ArrayDeque<Hold> holds = new ArrayDeque<>(2);
         boolean closed;
         private Batch cachedBatch;
         private byte[][] cachedFrames;
 
-        CursorImpl(long position, Runnable onAppend, long holdAt) {
+        CursorImpl(long position, Runnable onAppend, boolean held) {
             this.position = position;
             this.onAppend = onAppend;
-            this.holdAt = holdAt;
+            if (held) {
+                holds.add(new Hold(position, null));
+            }
+        }
+
+        void holdAt(long seq) {
+            holds.addLast(new Hold(seq, null));
+        }
+
+        /** The first frame this cursor may not hand out yet; under the lock. */
+        private long limit() {
+            return holds.isEmpty() ? next : Math.min(next, holds.peekFirst().at);
         }
 
         @Override
@@ -518,7 +540,7 @@ final class SpillingLog implements ExecutionLog {
 
         @Override
         public Progress read(int maxBytes, Consumer<byte[]> sink) {
-            byte[] opening = null;
+            List<byte[]> preludes = new ArrayList<>(1);
             List<byte[]> frames = new ArrayList<>();
             Batch disk = null;
             long from;
@@ -529,12 +551,10 @@ final class SpillingLog implements ExecutionLog {
                     return Progress.END;
                 }
                 from = position;
-                if (prelude != null && from >= holdAt) {
-                    opening = prelude;
-                    prelude = null;
-                    holdAt = NO_HOLD;
+                while (!holds.isEmpty() && holds.peekFirst().at <= from && holds.peekFirst().prelude != null) {
+                    preludes.add(holds.pollFirst().prelude);
                 }
-                limit = Math.min(next, holdAt);
+                limit = limit();
                 if (from < memFirst && from < limit) {
                     disk = batchOf(from);
                 } else {
@@ -548,9 +568,7 @@ final class SpillingLog implements ExecutionLog {
             } finally {
                 lock.unlock();
             }
-            if (opening != null) {
-                sink.accept(opening);
-            }
+            preludes.forEach(sink);
             long at = from;
             if (disk != null) {
                 byte[][] batch = framesOf(disk);
@@ -571,7 +589,8 @@ final class SpillingLog implements ExecutionLog {
         }
 
         private Progress advance(long to) {
-            boolean retry = false;
+            Progress progress;
+            boolean retry;
             lock.lock();
             try {
                 if (closed) {
@@ -579,17 +598,19 @@ final class SpillingLog implements ExecutionLog {
                 }
                 position = to;
                 retry = diskBlocked && !spillQueued;
-                long limit = Math.min(next, holdAt);
-                if (to < limit || (prelude != null && to >= holdAt)) {
-                    return Progress.MORE;
+                Hold first = holds.peekFirst();
+                if (to < limit() || (first != null && first.at <= to && first.prelude != null)) {
+                    progress = Progress.MORE;
+                } else {
+                    progress = ended && to == next && holds.isEmpty() ? Progress.END : Progress.WAIT;
                 }
-                return ended && to == next && prelude == null && holdAt == NO_HOLD ? Progress.END : Progress.WAIT;
             } finally {
                 lock.unlock();
-                if (retry) {
-                    retrySpill();
-                }
             }
+            if (retry) {
+                retrySpill(); // this follower moved on: segments it has read may go now
+            }
+            return progress;
         }
 
         /** The frames of a batch on disk, read once and kept while this cursor walks through them. */
@@ -621,9 +642,18 @@ final class SpillingLog implements ExecutionLog {
                 if (closed) {
                     return;
                 }
-                this.prelude = prelude;
-                if (holdAt == NO_HOLD) {
-                    holdAt = position;
+                Hold open = null;
+                for (Hold h : holds) {
+                    if (h.prelude == null) {
+                        open = h;
+                        break;
+                    }
+                }
+                if (open != null) {
+                    open.prelude = prelude;
+                } else {
+                    long at = holds.isEmpty() ? position : Math.max(position, holds.peekLast().at);
+                    holds.addLast(new Hold(at, prelude));
                 }
             } finally {
                 lock.unlock();

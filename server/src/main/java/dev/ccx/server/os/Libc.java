@@ -110,8 +110,6 @@ public final class Libc {
     private static final MethodHandle SIGACTION = errno("sigaction", FunctionDescriptor.of(INT, INT, PTR, PTR));
 
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(PTR, INT));
-    private static final MethodHandle SIGEMPTYSET = plain("sigemptyset", FunctionDescriptor.of(INT, PTR));
-    private static final MethodHandle SIGFILLSET = plain("sigfillset", FunctionDescriptor.of(INT, PTR));
     private static final MethodHandle SPAWN = plain("posix_spawn", FunctionDescriptor.of(INT, PTR, PTR, PTR, PTR, PTR,
             PTR));
     private static final MethodHandle ATTR_INIT = plain("posix_spawnattr_init", FunctionDescriptor.of(INT, PTR));
@@ -320,15 +318,6 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw unexpected("sigaction", t);
-        }
-    }
-
-    /** {@code sigemptyset} or {@code sigfillset} on a {@link #SIGSET_BYTES} segment. */
-    public static void sigset(MemorySegment set, boolean full) {
-        try {
-            int ignored = full ? (int) SIGFILLSET.invokeExact(set) : (int) SIGEMPTYSET.invokeExact(set);
-        } catch (Throwable t) {
-            throw unexpected("sigset", t);
         }
     }
 

@@ -2,6 +2,7 @@
 package dev.ccx.server.process.jdk;
 
 import dev.ccx.server.concurrent.Threads;
+import dev.ccx.server.os.ProcStat;
 import dev.ccx.server.process.ProcessEngine;
 import dev.ccx.server.process.ProcessListener;
 import dev.ccx.server.process.RunningProcess;
@@ -32,6 +33,8 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class JdkEngine implements ProcessEngine {
     private static final File DEV_NULL = new File("/dev/null");
+    private static final long SESSION_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private static final long POLL_NANOS = 50_000;
     private final Path setsid;
     private final ExecutorService spawnThreads;
     private final ThreadFactory pumpThreads;
@@ -107,10 +110,32 @@ public final class JdkEngine implements ProcessEngine {
         Map<String, String> env = builder.environment();
         env.clear();
         env.putAll(request.env());
-        JdkProcess process = new JdkProcess(builder.start(), listener, pumpThreads);
+        Process child = builder.start();
+        awaitSessionLeader(child);
+        JdkProcess process = new JdkProcess(child, listener, pumpThreads);
         listener.started(process);
         process.start();
         return process;
+    }
+
+    /**
+     * Waits until {@code setsid} has made the child the leader of its own session: until then its pgid is the
+     * server's, and a signal to the group {@code -pid} would reach nothing. It takes well under a millisecond;
+     * a child that has not done it within a second (or has exited) is ended, and the spawn fails.
+     */
+    private static void awaitSessionLeader(Process child) throws IOException {
+        long pid = child.pid();
+        long deadline = System.nanoTime() + SESSION_WAIT_NANOS;
+        while (ProcStat.session(pid).orElse(-1) != pid) {
+            if (!child.isAlive()) {
+                return; // setsid or the program failed at once: its exit code and stderr say why
+            }
+            if (System.nanoTime() - deadline > 0) {
+                child.destroyForcibly();
+                throw new IOException("setsid did not make process " + pid + " a session leader within 1 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS); // not a spin: the child needs the CPU
+        }
     }
 
     /** Stops the spawn threads; a spawn in progress completes. */

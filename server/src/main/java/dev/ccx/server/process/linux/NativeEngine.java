@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code POSIX_SPAWN_SETSID}: the child is the leader of its own session and group (pid == pgid == sid).
  *   <li>{@code POSIX_SPAWN_SETSIGMASK} with an empty mask and {@code POSIX_SPAWN_SETSIGDEF} with every signal:
- *       a child of a JVM thread would otherwise inherit a blocked SIGQUIT and whatever the JVM ignores.
+ *       a child of a JVM thread would otherwise inherit a blocked SIGQUIT and whatever the JVM ignores. The child
+ *       starts as from a shell: nothing blocked, nothing ignored.
  *   <li>Pipes from {@code pipe2(O_CLOEXEC)}; only the parent's ends are made non-blocking (the child gets a normal
  *       blocking pipe). File actions: stdin from {@code /dev/null} or a pipe, stdout and stderr to the pipes,
  *       {@code addchdir_np} for the working directory, {@code addclosefrom_np(3)} so the child inherits no other
@@ -54,8 +55,8 @@ public final class NativeEngine implements ProcessEngine {
             "posix_spawnattr_destroy", "posix_spawn_file_actions_init", "posix_spawn_file_actions_addopen",
             "posix_spawn_file_actions_adddup2", "posix_spawn_file_actions_addchdir_np",
             "posix_spawn_file_actions_addclosefrom_np", "posix_spawn_file_actions_destroy", "pipe2", "fcntl",
-            "waitid", "pidfd_open", "epoll_create1", "epoll_ctl", "epoll_wait", "eventfd", "sigaction",
-            "sigemptyset", "sigfillset", "read", "write", "close", "kill");
+            "waitid", "pidfd_open", "epoll_create1", "epoll_ctl", "epoll_wait", "eventfd", "sigaction", "read",
+            "write", "close", "kill");
     private static final short FLAGS =
             (short) (Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF);
 
@@ -217,10 +218,10 @@ public final class NativeEngine implements ProcessEngine {
                 check(Libc.fileActionsDup2(actions, stderr, 2), "stderr");
                 check(Libc.fileActionsChdir(actions, arena.allocateFrom(request.cwd().toString())), "chdir");
                 check(Libc.fileActionsCloseFrom(actions, 3), "closefrom");
-                MemorySegment mask = arena.allocate(Libc.SIGSET_BYTES, 8);
-                MemorySegment defaults = arena.allocate(Libc.SIGSET_BYTES, 8);
-                Libc.sigset(mask, false);
-                Libc.sigset(defaults, true);
+                MemorySegment mask = arena.allocate(Libc.SIGSET_BYTES, 8); // zeroed: nothing blocked
+                // Every bit set, glibc's own two real-time signals included: sigfillset leaves those out, and
+                // posix_spawn then hands them to the child ignored (as ProcessBuilder's children get them).
+                MemorySegment defaults = arena.allocate(Libc.SIGSET_BYTES, 8).fill((byte) 0xFF);
                 check(Libc.spawnAttr(attr, FLAGS, mask, defaults), "posix_spawnattr");
                 try {
                     MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);

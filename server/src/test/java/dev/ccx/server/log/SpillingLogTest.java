@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The output log on its own: frames spill to real files on a real disk thread and come back in order, exactly
+ * once; holds place a prelude; a follower far behind holds the producer back; what everyone has read goes.
+ */
+class SpillingLogTest {
+    private static final long MEMORY = 4096;
+
+    @TempDir
+    Path dir;
+    private LogStore store;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private ExecutionLog log(long max, long total) {
+        store = new LogStore(dir, new LogStore.Limits(MEMORY, max, total));
+        return store.create("x");
+    }
+
+    private static FrameEncoder frame(String text) {
+        return seq -> (seq + ":" + text).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> readAll(Cursor c) {
+        List<String> out = new ArrayList<>();
+        Cursor.Progress p;
+        do {
+            p = c.read(1000, f -> out.add(new String(f, StandardCharsets.UTF_8)));
+        } while (p == Cursor.Progress.MORE);
+        return out;
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() < deadline).as(what).isTrue();
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * Appends kilobyte frames as the reader of a pipe would (wait for room when there is none) until the log holds
+     * the producer back with {@code diskLimit} on disk; returns the frames appended.
+     */
+    private int fillUntilHeldBack(ExecutionLog log, long diskLimit) throws InterruptedException {
+        byte[] kilobyte = new byte[1000];
+        int appended = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (appended < 3_000) {
+            if (log.hasRoom()) {
+                log.append(seq -> kilobyte);
+                appended++;
+            } else if (store.isWaitingForDisk(log)) {
+                assertThat(store.diskBytes()).isGreaterThan(diskLimit - 2 * MEMORY);
+                return appended;
+            } else {
+                Thread.sleep(1);
+                assertThat(System.nanoTime() < deadline).as("spilling").isTrue();
+            }
+        }
+        return appended;
+    }
+
+    private long spillFiles() {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".log")).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void framesSpillToDiskAndComeBackInOrderExactlyOnce() throws Exception {
+        ExecutionLog log = log(1 << 20, 1 << 22);
+        Cursor cursor = log.open(1, () -> { }, false);
+        for (int i = 0; i < 5_000; i++) {
+            log.append(frame("line " + i));
+        }
+        await("spilled", () -> store.diskBytes() > 0);
+        List<String> got = readAll(cursor);
+        assertThat(got).hasSize(5_000);
+        for (int i = 0; i < got.size(); i++) {
+            assertThat(got.get(i)).isEqualTo((i + 1) + ":line " + i);
+        }
+        assertThat(cursor.read(1000, f -> { })).isEqualTo(Cursor.Progress.WAIT);
+        log.end();
+        assertThat(cursor.read(1000, f -> { })).isEqualTo(Cursor.Progress.END);
+    }
+
+    @Test
+    void aCursorOpenedLaterReplaysFromAnyHeldPositionAndOldPositionsAreRefused() throws Exception {
+        ExecutionLog log = log(1 << 20, 1 << 22);
+        Cursor keeper = log.open(1, () -> { }, false);
+        for (int i = 0; i < 2_000; i++) {
+            log.append(frame("f" + i));
+        }
+        await("spilled", () -> store.diskBytes() > 0);
+        Cursor late = log.open(1_500, () -> { }, false);
+        assertThat(readAll(late)).hasSize(501).first().isEqualTo("1500:f1499");
+        assertThatThrownBy(() -> log.open(0, () -> { }, false)).isInstanceOf(LogPositionException.class);
+        assertThatThrownBy(() -> log.open(2_002, () -> { }, false)).isInstanceOf(LogPositionException.class);
+        keeper.close();
+        late.close();
+    }
+
+    @Test
+    void aHeldCursorGetsThePreludeRightBeforeTheHeldFrame() {
+        ExecutionLog log = log(1 << 20, 1 << 22);
+        AtomicInteger wakes = new AtomicInteger();
+        Cursor c = log.open(1, wakes::incrementAndGet, true);
+        log.append(frame("started"));
+        log.publish();
+        assertThat(readAll(c)).isEmpty(); // held at 1 until the reply is placed
+        c.release("reply-1".getBytes(StandardCharsets.UTF_8));
+        log.append(frame("output"));
+        long paused = log.append(frame("paused"), c);
+        log.append(frame("after"));
+        assertThat(readAll(c)).containsExactly("reply-1", "1:started", "2:output");
+        c.release("reply-2".getBytes(StandardCharsets.UTF_8));
+        assertThat(readAll(c)).containsExactly("reply-2", paused + ":paused", "4:after");
+        assertThat(wakes.get()).as("publish and each release wake the reader").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aFollowerFarBehindHoldsTheProducerBackUntilItReads() throws Exception {
+        ExecutionLog log = log(1 << 20, 1 << 20);
+        Cursor slow = log.open(1, () -> { }, false);
+        assertThat(fillUntilHeldBack(log, 1 << 20)).as("held back before 3 MB").isLessThan(3_000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        CountDownLatch room = new CountDownLatch(1);
+        log.whenRoom(room::countDown);
+        assertThat(room.getCount()).isOne();
+
+        int read = 0;
+        while (room.getCount() > 0) {
+            int[] n = {0};
+            slow.read(64 * 1024, f -> n[0]++);
+            read += n[0];
+            Thread.sleep(1);
+            assertThat(System.nanoTime() < deadline).as("room after reading").isTrue();
+        }
+        assertThat(read).isPositive();
+        assertThat(slow.position()).isEqualTo(read + 1L);
+    }
+
+    @Test
+    void whatNoFollowerNeedsDoesNotHoldTheProducerBack() throws Exception {
+        ExecutionLog log = log(1 << 20, 1 << 20);
+        Cursor reader = log.open(1, () -> { }, false);
+        byte[] kilobyte = new byte[1000];
+        int total = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        // 8 MB through a log that holds 1 MB on disk: fine, as long as the follower keeps reading.
+        while (total < 8_000) {
+            if (log.hasRoom()) {
+                log.append(seq -> kilobyte);
+                total++;
+            } else {
+                readAll(reader);
+                Thread.sleep(1);
+            }
+            assertThat(System.nanoTime() < deadline).as("8 MB through").isTrue();
+        }
+        readAll(reader);
+        assertThat(reader.position()).isEqualTo(8_001);
+        assertThat(store.diskBytes()).isLessThanOrEqualTo(1 << 20);
+        assertThat(log.oldestSeq()).as("read frames were let go").isGreaterThan(1);
+    }
+
+    @Test
+    void anEndedLogIsReleasedWhenItsLastFollowerLeavesAndItsFilesGo() throws Exception {
+        ExecutionLog log = log(1 << 20, 1 << 22);
+        Cursor c = log.open(1, () -> { }, false);
+        for (int i = 0; i < 2_000; i++) {
+            log.append(frame("f" + i));
+        }
+        await("spilled", () -> spillFiles() > 0 && store.diskBytes() > 0);
+        log.end();
+        assertThat(store.size()).isOne();
+        readAll(c);
+        c.close();
+        await("released", () -> store.size() == 0 && spillFiles() == 0 && store.diskBytes() == 0);
+    }
+
+    @Test
+    void theTotalDiskBudgetIsShared() throws Exception {
+        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 20, 1 << 20));
+        ExecutionLog a = store.create("a");
+        ExecutionLog b = store.create("b");
+        Cursor ca = a.open(1, () -> { }, false);
+        Cursor cb = b.open(1, () -> { }, false);
+        byte[] kilobyte = new byte[1000];
+        assertThat(fillUntilHeldBack(a, 1 << 20)).isLessThan(2_000);
+        for (int i = 0; i < 20; i++) {
+            b.append(seq -> kilobyte);
+        }
+        await("b spills nothing: the budget is a's", () -> !b.hasRoom() || store.diskBytes() <= 1 << 20);
+        CountDownLatch room = new CountDownLatch(1);
+        b.whenRoom(room::countDown);
+        readAll(ca); // a's follower catches up: its segments go, the budget comes back, b goes on
+        ca.close();
+        assertThat(room.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(readAll(cb)).hasSize(20);
+    }
+}
