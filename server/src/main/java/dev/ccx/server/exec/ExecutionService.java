@@ -193,7 +193,8 @@ public final class ExecutionService implements AutoCloseable {
 
     /**
      * Ends every execution with reason SHUTDOWN and waits, at most grace + 0.5 s, for their
-     * {@code process.completed}; then kills whatever group is still there, and stops the engine and the timer.
+     * {@code process.completed}; then kills whatever group is still there, stops the engine and the timer, and
+     * closes the group journal.
      */
     @Override
     public void close() {
@@ -223,6 +224,7 @@ public final class ExecutionService implements AutoCloseable {
         timer.shutdownNow();
         sup.engine().close();
         background.close();
+        sup.ledger().close();
     }
 
     /**

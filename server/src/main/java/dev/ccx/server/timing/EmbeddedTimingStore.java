@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * at most every {@value #RETRY_MILLIS} ms a later run tries to rewrite the whole file, which also puts back what
  * was missed.
  *
- * <p>Thread-safe: one lock guards memory and file. Calls take microseconds plus one buffered append.
+ * <p>Thread-safe. One lock guards memory and is held for memory work only, so {@code estimate} on a request thread
+ * never waits for the disk; a second lock orders the file writes, which happen outside the first. A run already in
+ * a compaction's snapshot is not appended again.
  */
 public final class EmbeddedTimingStore implements TimingStore {
     /** Runs kept per key, as in the original's Redis history. */
@@ -36,10 +38,16 @@ public final class EmbeddedTimingStore implements TimingStore {
             Comparator.comparing(TaskKey::category).thenComparing(TaskKey::name);
 
     private final Object lock = new Object();
+    /** Orders the writes to the file; taken before {@link #lock} when both are needed, never the other way. */
+    private final Object fileLock = new Object();
     /** Each key's runs, oldest first. */
     private final Map<TaskKey, List<RunRecord>> runs = new HashMap<>();
     private final JsonlFile file;
     private int kept;
+    /** Runs added so far, numbering each; under {@link #lock}. */
+    private long added;
+    /** The last run number that a compaction wrote; under {@link #fileLock}. */
+    private long compactedThrough;
     private long fileLines;
     /** Memory holds runs the file lacks: the next write is a whole rewrite, once {@link #retryAt} has come. */
     private boolean fileBehind;
@@ -53,16 +61,19 @@ public final class EmbeddedTimingStore implements TimingStore {
      */
     public EmbeddedTimingStore(Path dir) {
         this.file = new JsonlFile(dir.resolve("history.jsonl"));
-        synchronized (lock) {
+        synchronized (fileLock) {
             load();
         }
     }
 
     @Override
     public void record(RunRecord run) {
+        long number;
         synchronized (lock) {
-            add(run);
-            if (!closed) {
+            number = add(run);
+        }
+        synchronized (fileLock) {
+            if (!closed && number > compactedThrough) {
                 persist(run);
             }
         }
@@ -97,7 +108,7 @@ public final class EmbeddedTimingStore implements TimingStore {
 
     @Override
     public void close() {
-        synchronized (lock) {
+        synchronized (fileLock) {
             closed = true;
             file.close();
         }
@@ -119,7 +130,10 @@ public final class EmbeddedTimingStore implements TimingStore {
         int unreadable = 0;
         for (String line : lines) {
             try {
-                add(RunRecordJson.fromLine(line));
+                RunRecord run = RunRecordJson.fromLine(line);
+                synchronized (lock) {
+                    add(run);
+                }
             } catch (IllegalArgumentException e) {
                 unreadable++;
             }
@@ -134,8 +148,11 @@ public final class EmbeddedTimingStore implements TimingStore {
         }
     }
 
-    /** Inserts in timestamp order (runs usually arrive in order, so the scan from the end is short). */
-    private void add(RunRecord run) {
+    /**
+     * Inserts in timestamp order (runs usually arrive in order, so the scan from the end is short); under
+     * {@link #lock}. Returns the run's number.
+     */
+    private long add(RunRecord run) {
         List<RunRecord> own = runs.computeIfAbsent(run.key(), k -> new ArrayList<>());
         int i = own.size();
         while (i > 0 && own.get(i - 1).timestampMillis() > run.timestampMillis()) {
@@ -147,8 +164,10 @@ public final class EmbeddedTimingStore implements TimingStore {
             own.removeFirst();
             kept--;
         }
+        return ++added;
     }
 
+    /** Appends {@code run}, or compacts when the file has grown; under {@link #fileLock}. */
     private void persist(RunRecord run) {
         if (fileBehind) {
             if (System.currentTimeMillis() >= retryAt) {
@@ -161,19 +180,29 @@ public final class EmbeddedTimingStore implements TimingStore {
             return;
         }
         fileLines++;
-        if (fileLines > 2L * kept) {
+        int keptNow;
+        synchronized (lock) {
+            keptNow = kept;
+        }
+        if (fileLines > 2L * keptNow) {
             compact();
         }
     }
 
+    /** Rewrites the file with what memory holds; under {@link #fileLock}, the snapshot taken under {@link #lock}. */
     private void compact() {
-        List<String> lines = runs.values().stream().flatMap(List::stream)
-                .sorted(Comparator.comparingLong(RunRecord::timestampMillis))
-                .map(RunRecordJson::line)
-                .toList();
+        List<RunRecord> snapshot;
+        long through;
+        synchronized (lock) {
+            snapshot = runs.values().stream().flatMap(List::stream).toList();
+            through = added;
+        }
+        List<String> lines = snapshot.stream().sorted(Comparator.comparingLong(RunRecord::timestampMillis))
+                .map(RunRecordJson::line).toList();
         if (file.rewrite(lines)) {
             fileLines = lines.size();
             fileBehind = false;
+            compactedThrough = through;
         } else {
             behind();
         }
