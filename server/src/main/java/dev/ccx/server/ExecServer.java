@@ -54,7 +54,7 @@ public final class ExecServer implements AutoCloseable {
                 Path.of("").toAbsolutePath());
         this.timing = new TimingService(openStore(config), new TaskClassifier(), new Estimator(), new LoadProbe());
         this.logs = new LogStore(config.stateDir().resolve("logs"), new LogStore.Limits(config.logMemoryBytes(),
-                config.logMaxBytes(), config.logTotalBytes()));
+                logMemoryInAll(config.logMemoryBytes()), config.logMaxBytes(), config.logTotalBytes()));
         this.executions = new ExecutionService(policy, timing, config.predictTimeouts(),
                 Engines.open(config.spawner()), logs, new GroupLedger(config.stateDir()), config.maxProcesses(),
                 config.killGrace(), config.maxLineBytes());
@@ -77,6 +77,14 @@ public final class ExecServer implements AutoCloseable {
         }
         return new FallbackTimingStore(RedisTimingStore.fromUrl(config.redisUrl(), config.redisPrefix(),
                 config.redisTimeout()), embedded, dir);
+    }
+
+    /**
+     * What the output logs may hold in memory together: an eighth of the heap, and room for at least four logs at
+     * their own bound. Past it, logs spill sooner, so a hundred floods cannot fill the heap.
+     */
+    private static long logMemoryInAll(long perLog) {
+        return Math.max(4 * perLog, Runtime.getRuntime().maxMemory() / 8);
     }
 
     /** Builds and starts a server; ends leftovers of a previous run first. */

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,15 +28,21 @@ public final class LogStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogStore.class);
 
     /**
-     * @param memoryBytes per log: bytes of recent frames kept in memory before older ones go to disk (a log holds
-     *                    up to twice this while the disk is behind or full, then the producer waits)
-     * @param maxBytes    per log: bytes on disk at most
-     * @param totalBytes  all logs: bytes on disk at most
+     * @param memoryBytes      per log: bytes of recent frames kept in memory before older ones go to disk (a log
+     *                         holds up to twice this while the disk is behind or full, then the producer waits)
+     * @param memoryTotalBytes all logs: bytes of frames in memory; past it every log that holds more than
+     *                         {@link SpillingLog#SHARE_BYTES} spills, and past twice it their producers wait
+     * @param maxBytes         per log: bytes on disk at most
+     * @param totalBytes       all logs: bytes on disk at most
      */
-    public record Limits(long memoryBytes, long maxBytes, long totalBytes) {
+    public record Limits(long memoryBytes, long memoryTotalBytes, long maxBytes, long totalBytes) {
         public Limits {
             if (memoryBytes < 4096) {
                 throw new IllegalArgumentException("log_memory: " + memoryBytes + " (expected: >= 4096)");
+            }
+            if (memoryTotalBytes < memoryBytes) {
+                throw new IllegalArgumentException("log memory in all: " + memoryTotalBytes
+                        + " (expected: >= log_memory)");
             }
             if (maxBytes < memoryBytes) {
                 throw new IllegalArgumentException("log_max: " + maxBytes + " (expected: >= log_memory)");
@@ -49,6 +56,7 @@ public final class LogStore implements AutoCloseable {
     private final Path dir;
     private final Limits limits;
     private final AtomicLong diskUsed = new AtomicLong();
+    private final LongAdder memoryUsed = new LongAdder();
     private final Map<String, SpillingLog> logs = new ConcurrentHashMap<>();
     private final Set<SpillingLog> waitingForDisk = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
@@ -81,7 +89,17 @@ public final class LogStore implements AutoCloseable {
 
     /** Bytes of frames held in memory by every log now. */
     public long memoryBytes() {
-        return logs.values().stream().mapToLong(SpillingLog::memoryBytes).sum();
+        return memoryUsed.sum();
+    }
+
+    /** A log took ({@code delta > 0}) or let go of memory. */
+    void addMemory(long delta) {
+        memoryUsed.add(delta);
+    }
+
+    /** Whether the logs together hold more than {@code times} the memory budget. */
+    boolean memoryOver(int times) {
+        return memoryUsed.sum() > times * limits.memoryTotalBytes();
     }
 
     /** Bytes of spill files on disk now. */

@@ -28,6 +28,8 @@ final class SpillingLog implements ExecutionLog {
     private static final Logger LOG = LoggerFactory.getLogger(SpillingLog.class);
     /** Accounted per frame in memory on top of its bytes: the array header and the ring slot. */
     private static final int FRAME_OVERHEAD = 24;
+    /** What a log keeps in memory while all logs together are over their memory budget. */
+    static final long SHARE_BYTES = 64 * 1024;
 
     private final String id;
     private final LogStore store;
@@ -83,10 +85,6 @@ final class SpillingLog implements ExecutionLog {
         return id;
     }
 
-    long memoryBytes() {
-        return memBytes;
-    }
-
     @Override
     public long append(FrameEncoder encoder) {
         return append(encoder, null);
@@ -113,10 +111,11 @@ final class SpillingLog implements ExecutionLog {
             count++;
             next++;
             memBytes += frame.length + FRAME_OVERHEAD;
+            store.addMemory(frame.length + FRAME_OVERHEAD);
             if (holdFor instanceof CursorImpl c && !c.closed) {
                 c.holdAt(seq);
             }
-            if (memBytes > softBytes && !spillQueued && !closed) {
+            if (overMemory() && !spillQueued && !closed) {
                 spillQueued = true;
                 spill = true;
             }
@@ -138,14 +137,19 @@ final class SpillingLog implements ExecutionLog {
 
     @Override
     public boolean hasRoom() {
-        return memBytes < hardBytes;
+        return memBytes < hardBytes && !(memBytes > SHARE_BYTES && store.memoryOver(2));
+    }
+
+    /** Whether this log should move frames to disk: past its own bound, or its share when all logs are over. */
+    private boolean overMemory() {
+        return memBytes > softBytes || (memBytes > SHARE_BYTES && store.memoryOver(1));
     }
 
     @Override
     public void whenRoom(Runnable task) {
         lock.lock();
         try {
-            if (memBytes >= hardBytes && !closed) {
+            if (!hasRoom() && !closed) {
                 roomWaiters.add(task);
                 return;
             }
@@ -273,13 +277,14 @@ final class SpillingLog implements ExecutionLog {
             if (diskBlocked) {
                 trimRead(trimmed);
             }
-            if (memBytes <= softBytes) {
+            if (!overMemory()) {
                 diskBlocked = false;
                 return;
             }
             first = memFirst;
             long keep = memBytes;
-            for (int i = 0; i < count && (frames.isEmpty() || (keep > softBytes / 2 && bytes < maxBatchBytes)); i++) {
+            long target = memBytes > softBytes ? softBytes / 2 : SHARE_BYTES / 2;
+            for (int i = 0; i < count && (frames.isEmpty() || (keep > target && bytes < maxBatchBytes)); i++) {
                 byte[] f = memoryFrame(first + i);
                 frames.add(f);
                 bytes += 4 + f.length;
@@ -345,7 +350,7 @@ final class SpillingLog implements ExecutionLog {
     private List<Runnable> drop(int n) {
         removeFromMemory(n);
         oldest = memFirst;
-        if (memBytes > softBytes && !spillQueued) {
+        if (overMemory() && !spillQueued) {
             spillQueued = true;
             store.submit(this::spill);
         }
@@ -353,17 +358,20 @@ final class SpillingLog implements ExecutionLog {
     }
 
     private void removeFromMemory(int n) {
+        long freed = 0;
         for (int i = 0; i < n; i++) {
-            memBytes -= ring[head].length + FRAME_OVERHEAD;
+            freed += ring[head].length + FRAME_OVERHEAD;
             ring[head] = null;
             head = (head + 1) % ring.length;
         }
+        memBytes -= freed;
+        store.addMemory(-freed);
         count -= n;
         memFirst += n;
     }
 
     private List<Runnable> takeRoomWaiters() {
-        if (memBytes >= hardBytes || roomWaiters.isEmpty()) {
+        if (!hasRoom() || roomWaiters.isEmpty()) {
             return List.of();
         }
         List<Runnable> room = List.copyOf(roomWaiters);
@@ -394,7 +402,7 @@ final class SpillingLog implements ExecutionLog {
             segment.size += bytes;
             diskBytes += bytes;
             removeFromMemory(n);
-            if (memBytes > softBytes) {
+            if (overMemory()) {
                 spillQueued = true;
                 again = true;
             }
@@ -471,6 +479,7 @@ final class SpillingLog implements ExecutionLog {
             batches.clear();
             ring = new byte[0][];
             count = 0;
+            store.addMemory(-memBytes);
             memBytes = 0;
             diskBytes = 0;
             room = List.copyOf(roomWaiters);

@@ -37,7 +37,7 @@ class SpillingLogTest {
     }
 
     private ExecutionLog log(long max, long total) {
-        store = new LogStore(dir, new LogStore.Limits(MEMORY, max, total));
+        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, max, total));
         return store.create("x");
     }
 
@@ -208,7 +208,7 @@ class SpillingLogTest {
 
     @Test
     void theTotalDiskBudgetIsShared() throws Exception {
-        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 20, 1 << 20));
+        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, 1 << 20, 1 << 20));
         ExecutionLog a = store.create("a");
         ExecutionLog b = store.create("b");
         Cursor ca = a.open(1, () -> { }, false);
@@ -225,5 +225,38 @@ class SpillingLogTest {
         ca.close();
         assertThat(room.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(readAll(cb)).hasSize(20);
+    }
+
+    @Test
+    void allLogsTogetherKeepToTheirMemoryBudget() throws Exception {
+        long budget = 256 * 1024;
+        store = new LogStore(dir, new LogStore.Limits(128 * 1024, budget, 1 << 22, 1 << 26));
+        List<ExecutionLog> logs = new ArrayList<>();
+        List<Cursor> idle = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ExecutionLog log = store.create("log" + i);
+            idle.add(log.open(1, () -> { }, false));
+            logs.add(log);
+        }
+        byte[] kilobyte = new byte[1000];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (int k = 0; k < 200; k++) { // 200 KB into each of ten logs: each under its own bound, 8x the budget
+            for (ExecutionLog log : logs) {
+                while (!log.hasRoom()) {
+                    Thread.sleep(1);
+                    assertThat(System.nanoTime() < deadline).as("room comes as logs spill").isTrue();
+                }
+                log.append(seq -> kilobyte);
+                // Past twice the budget a producer waits once its own log holds more than its share.
+                assertThat(store.memoryBytes()).isLessThanOrEqualTo(2 * budget + logs.size() * (64 * 1024 + 1024));
+            }
+        }
+        // Then each log spills down to its share: what they hold together is about the budget, not their own bounds.
+        long share = 64 * 1024 + 1024;
+        await("spilled down to the shares", () -> store.memoryBytes() <= Math.max(budget, logs.size() * share));
+        assertThat(store.memoryBytes()).isLessThan(10 * 128 * 1024);
+        for (Cursor c : idle) {
+            assertThat(readAll(c)).hasSize(200);
+        }
     }
 }
