@@ -43,6 +43,9 @@ public final class Main {
                         a.pid("pid"), Boolean.parseBoolean(a.str("preconnect", "true")), r, key);
                 case "concurrent-wsd" -> Concurrent.websocketd(a.uri("url"), a.integer("conns", 1000), a.pid("pid"),
                         r, key);
+                case "soak" -> Soak.run(a.uri("url"), a.pid("pid"), a.integer("conns", 100),
+                        java.time.Duration.ofSeconds(a.integer("seconds", 1200)), r, key);
+                case "soak-report" -> System.out.print(SoakReport.render(Path.of(a.str("in"))));
                 case "report" -> System.out.print(Report.render(Path.of(a.str("in"))));
                 case "jfr-top" -> JfrTop.run(Path.of(a.str("file")), a.integer("top", 25),
                         a.str("thread", null) == null ? null : Pattern.compile(a.str("thread")));
@@ -77,6 +80,8 @@ public final class Main {
                   client     [--lines 1000000 --warmup 1 --runs 3] --out FILE
                   concurrent --url WS --params JSON --pid PID [--conns 1000 --preconnect true] --key K --out FILE
                   concurrent-wsd --url WS --pid PID [--conns 1000] --key K --out FILE
+                  soak       --url WS --pid PID [--conns 100 --seconds 1200] --key K --out FILE
+                  soak-report --in FILE
                   report     --in FILE
                   jfr-top    --file REC.jfr [--top 25 --thread REGEX]
                   free-port""");

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -168,12 +169,19 @@ public final class ExecutionService implements AutoCloseable {
                 : plan.classified(key);
     }
 
-    /** An execution has ended: its slot is free, and its group record goes (off the supervision thread). */
+    /**
+     * An execution has ended: its slot is free, and its group record goes, off the supervision thread (or on it,
+     * once the service has closed).
+     */
     private void finished(Execution execution) {
         running.remove(execution.id());
         slots.release();
         ProcessGroup group = execution.group();
-        background.execute(() -> sup.ledger().forget(group));
+        try {
+            background.execute(() -> sup.ledger().forget(group));
+        } catch (RejectedExecutionException e) {
+            sup.ledger().forget(group);
+        }
     }
 
     /** Executions running now, server-wide. */

@@ -59,6 +59,7 @@ public final class LogStore implements AutoCloseable {
     private final LongAdder memoryUsed = new LongAdder();
     private final Map<String, SpillingLog> logs = new ConcurrentHashMap<>();
     private final Set<SpillingLog> waitingForDisk = ConcurrentHashMap.newKeySet();
+    private final Set<SpillingLog> waitingForRoom = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
     private final Thread worker;
     private volatile boolean closed;
@@ -92,9 +93,25 @@ public final class LogStore implements AutoCloseable {
         return memoryUsed.sum();
     }
 
-    /** A log took ({@code delta > 0}) or let go of memory. */
+    /**
+     * A log took ({@code delta > 0}) or let go of memory. Memory let go can give room to producers of other logs
+     * that waited for the total to fall: they look again, on the disk thread.
+     */
     void addMemory(long delta) {
         memoryUsed.add(delta);
+        if (delta < 0 && !waitingForRoom.isEmpty() && !memoryOver(2)) {
+            submit(() -> {
+                for (SpillingLog waiting : List.copyOf(waitingForRoom)) {
+                    waitingForRoom.remove(waiting);
+                    waiting.lookForRoom();
+                }
+            });
+        }
+    }
+
+    /** {@code log} has producers waiting for room; they are told when the logs together hold less. */
+    void waitForRoom(SpillingLog log) {
+        waitingForRoom.add(log);
     }
 
     /** Whether the logs together hold more than {@code times} the memory budget. */
@@ -170,6 +187,7 @@ public final class LogStore implements AutoCloseable {
     void release(SpillingLog log) {
         logs.remove(log.id());
         waitingForDisk.remove(log);
+        waitingForRoom.remove(log);
         submit(log::close);
     }
 

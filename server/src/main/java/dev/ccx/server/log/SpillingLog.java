@@ -147,16 +147,37 @@ final class SpillingLog implements ExecutionLog {
 
     @Override
     public void whenRoom(Runnable task) {
+        boolean waiting;
         lock.lock();
         try {
-            if (!hasRoom() && !closed) {
+            waiting = !hasRoom() && !closed;
+            if (waiting) {
                 roomWaiters.add(task);
-                return;
+                store.waitForRoom(this);
             }
         } finally {
             lock.unlock();
         }
-        task.run();
+        if (!waiting) {
+            task.run();
+        } else if (hasRoom()) {
+            lookForRoom(); // room came from another log between the check and the registration
+        }
+    }
+
+    /** Runs the producers waiting for room if there is room now (the logs together may have let go of memory). */
+    void lookForRoom() {
+        List<Runnable> room;
+        lock.lock();
+        try {
+            room = takeRoomWaiters();
+            if (!roomWaiters.isEmpty()) {
+                store.waitForRoom(this);
+            }
+        } finally {
+            lock.unlock();
+        }
+        room.forEach(Runnable::run);
     }
 
     @Override
@@ -279,6 +300,7 @@ final class SpillingLog implements ExecutionLog {
             }
             if (!overMemory()) {
                 diskBlocked = false;
+                room = takeRoomWaiters();
                 return;
             }
             first = memFirst;
