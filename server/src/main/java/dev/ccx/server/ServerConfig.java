@@ -57,7 +57,7 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
     public static final double DEFAULT_KILL_GRACE_SECONDS = 2.0;
     public static final double DEFAULT_PING_INTERVAL_SECONDS = 30.0;
     public static final double DEFAULT_SEND_TIMEOUT_SECONDS = 60.0;
-    public static final int DEFAULT_OUTBOUND_BYTES = 1024 * 1024;
+    public static final int DEFAULT_OUTBOUND_BYTES = 256 * 1024;
     public static final long DEFAULT_LOG_MEMORY_BYTES = 512 * 1024;
     public static final long DEFAULT_LOG_MAX_BYTES = 1L << 30;
     public static final long DEFAULT_LOG_TOTAL_BYTES = 8L << 30;
@@ -183,7 +183,7 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
             require(!killGrace.isNegative(), "kill_grace", killGrace, ">= 0");
             require(pingInterval.toMillis() >= 100, "ping_interval", pingInterval, ">= 0.1s");
             require(sendTimeout.toMillis() >= 100, "send_timeout", sendTimeout, ">= 0.1s");
-            require(outboundBytes >= 65_536 * 8, "outbound_bytes", outboundBytes, ">= 524288");
+            require(outboundBytes >= 65_536, "outbound_bytes", outboundBytes, ">= 65536");
             require(redisTimeout.toMillis() >= 10, "redis_timeout", redisTimeout, ">= 10 ms");
             require(redisUrl == null || redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"),
                     "redis_url", redisUrl, "redis://HOST:PORT[/DB]");

@@ -4,6 +4,7 @@ package dev.ccx.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ccx.server.process.Engines;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -92,5 +93,38 @@ class ServerConfigTest {
                 "ALLOWED_COMMANDS", "echo, ls")).port(0).build();
         assertThat(c.token()).isEqualTo("t0k");
         assertThat(c.allowedCommands()).containsExactlyInAnyOrder("echo", "ls");
+    }
+
+    @Test
+    void spawnerAndLogLimitsComeFromOptionsOrTheEnvironment() {
+        ServerConfig defaults = builder().build();
+        assertThat(defaults.spawner()).isEqualTo(Engines.Choice.AUTO);
+        assertThat(defaults.logMemoryBytes()).isEqualTo(512 * 1024);
+        assertThat(defaults.logMaxBytes()).isEqualTo(1L << 30);
+        assertThat(defaults.logTotalBytes()).isEqualTo(8L << 30);
+
+        ServerConfig env = builder().environment(Map.of("CCX_SPAWNER", "JDK", "CCX_LOG_MEMORY", "1M",
+                "CCX_LOG_MAX", "64MiB", "CCX_LOG_TOTAL", "2g")).build();
+        assertThat(env.spawner()).isEqualTo(Engines.Choice.JDK);
+        assertThat(env.logMemoryBytes()).isEqualTo(1 << 20);
+        assertThat(env.logMaxBytes()).isEqualTo(64L << 20);
+        assertThat(env.logTotalBytes()).isEqualTo(2L << 30);
+    }
+
+    @Test
+    void sizesAreWholeBytesOrKmgtAndBadOnesNameTheSetting() {
+        assertThat(ServerConfig.parseBytes("x", "4096")).isEqualTo(4096);
+        assertThat(ServerConfig.parseBytes("x", " 2k ")).isEqualTo(2048);
+        assertThat(ServerConfig.parseBytes("x", "3KB")).isEqualTo(3072);
+        assertThat(ServerConfig.parseBytes("x", "1T")).isEqualTo(1L << 40);
+        for (String bad : new String[] {"", "1.5G", "-1", "G", "12 apples", "99999999999T"}) {
+            assertThatThrownBy(() -> ServerConfig.parseBytes("--log-max", bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--log-max");
+        }
+        assertThatThrownBy(() -> builder().environment(Map.of("CCX_SPAWNER", "fork")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto, native or jdk");
+        refused(b -> b.logMaxBytes(1000), "log_max");
+        refused(b -> b.logMemoryBytes(1 << 20).logMaxBytes(1 << 20).logTotalBytes(1 << 19), "log_total");
+        refused(b -> b.logMemoryBytes(1000), "log_memory");
     }
 }

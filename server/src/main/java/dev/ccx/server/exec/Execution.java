@@ -164,7 +164,8 @@ public final class Execution implements ProcessListener {
             EndReason ending = reason.get();
             if (ending != null || finished.get()) {
                 throw new ExecException(ErrorCode.NO_SUCH_PROCESS, "Execution " + id + " has already "
-                        + (ending == EndReason.EXIT ? "exited" : "ended (" + ending.wire() + ")"));
+                        + (ending == EndReason.EXIT ? "exited" : ending == null ? "ended"
+                        : "ended (" + ending.wire() + ")"));
             }
             return switch (type) {
                 case PAUSE -> {

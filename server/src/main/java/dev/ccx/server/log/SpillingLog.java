@@ -611,6 +611,8 @@ final class SpillingLog implements ExecutionLog {
                     at++;
                 }
             } else {
+                cachedBatch = null; // past the disk: let the batch go
+                cachedFrames = null;
                 for (byte[] f : frames) {
                     sink.accept(f);
                     at++;

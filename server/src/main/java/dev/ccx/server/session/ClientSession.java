@@ -118,13 +118,13 @@ public final class ClientSession implements ExecOwner {
      */
     public void send(Object message) {
         if (open.get()) {
-            writer.send(Wire.mapper().writeValueAsBytes(message));
+            writer.offer(Wire.mapper().writeValueAsBytes(message), writer.sendTimeoutNanos());
         }
     }
 
-    /** Queues {@code message} only if there is room now; used for heartbeats. */
+    /** Queues {@code message} only if there is room now (heartbeats: no backlog of them for a client that lags). */
     boolean trySend(Object message) {
-        return open.get() && writer.trySend(Wire.mapper().writeValueAsBytes(message));
+        return open.get() && writer.offer(Wire.mapper().writeValueAsBytes(message), 0);
     }
 
     /** Marks that {@code connected} has been sent; nothing else (heartbeats included) may precede it. */
@@ -162,6 +162,12 @@ public final class ClientSession implements ExecOwner {
     void stuck(long seconds) {
         LOG.warn("session {}: client took nothing for {}s; dropping the connection", id, seconds);
         connection.abort();
+        onGone.accept(this);
+    }
+
+    /** The writer failed: close the connection (1011) and end the session's executions now. */
+    void failed() {
+        connection.close(1011, "Internal error while sending");
         onGone.accept(this);
     }
 

@@ -81,13 +81,14 @@ final class SessionWriter {
     }
 
     /**
-     * Queues a message of the connection's own. Waits (on the caller's thread) while the queue is full, at most the
-     * send timeout; returns {@code false} when the connection is gone or the client took nothing for that long.
+     * Queues a message of the connection's own. While the queue is full (a client that sends requests without
+     * reading the answers), waits on the caller's thread at most {@code waitNanos}; returns {@code false} when the
+     * connection is gone or there was no room in time.
      */
-    boolean send(byte[] message) {
+    boolean offer(byte[] message, long waitNanos) {
         int cost = cost(message);
         try {
-            if (stopping || !directRoom.tryAcquire(cost, sendTimeoutNanos, TimeUnit.NANOSECONDS) || stopping) {
+            if (stopping || !directRoom.tryAcquire(cost, waitNanos, TimeUnit.NANOSECONDS) || stopping) {
                 return false;
             }
         } catch (InterruptedException e) {
@@ -99,14 +100,9 @@ final class SessionWriter {
         return true;
     }
 
-    /** Queues a message only if there is room now (heartbeats: no point queueing them for a client that lags). */
-    boolean trySend(byte[] message) {
-        if (stopping || !directRoom.tryAcquire(cost(message))) {
-            return false;
-        }
-        direct.add(message);
-        wake();
-        return true;
+    /** The send timeout: how long {@link #offer} may wait for a client that reads nothing. */
+    long sendTimeoutNanos() {
+        return sendTimeoutNanos;
     }
 
     /** Starts sending the frames of {@code cursor} (an execution the connection follows). */
@@ -175,10 +171,12 @@ final class SessionWriter {
             }
         } catch (ClientStuck e) {
             session.stuck(TimeUnit.NANOSECONDS.toSeconds(sendTimeoutNanos));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (!stopping) {
+                // Nothing reaches this client any more: end its session (and its executions) rather than leave
+                // them running for a client that will never see their end.
                 LOG.error("session {}: writing to the client failed", session.sessionId(), e);
-                connection.close(1011, "Internal error while sending");
+                session.failed();
             }
         } finally {
             closeCursors();
