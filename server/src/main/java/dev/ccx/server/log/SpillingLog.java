@@ -54,6 +54,8 @@ final class SpillingLog implements ExecutionLog {
     private int segmentsMade;
     private long diskBytes;
     private boolean diskBlocked;
+    /** Counts {@link #letReadFramesGo()} calls, so a spill that was under way while frames went knows it. */
+    private long dropped;
     private boolean diskWarned;
     private boolean spillQueued;
 
@@ -137,7 +139,52 @@ final class SpillingLog implements ExecutionLog {
 
     @Override
     public boolean hasRoom() {
+        if (roomNow()) {
+            return true;
+        }
+        lock.lock();
+        try {
+            letReadFramesGo();
+        } finally {
+            lock.unlock();
+        }
+        return roomNow();
+    }
+
+    private boolean roomNow() {
         return memBytes < hardBytes && !(memBytes > SHARE_BYTES && store.memoryOver(2));
+    }
+
+    /**
+     * The memory is full: frames that every cursor has read go now, from the old end (whatever of them is on disk
+     * too), rather than the producer waiting for the disk thread to store output nobody needs any more. Keeping
+     * old output for later readers is worth a disk write, never a held-back process. Under the lock.
+     */
+    private void letReadFramesGo() {
+        long read = readByAll();
+        if (closed || read <= memFirst) {
+            return; // nothing in memory that everyone has read (and then the disk holds unread frames)
+        }
+        if (!segments.isEmpty()) {
+            List<Segment> gone = List.copyOf(segments);
+            for (Segment seg : gone) {
+                store.unreserve(seg.size);
+            }
+            segments.clear();
+            batches.clear();
+            diskBytes = 0;
+            store.submit(() -> deleteNow(gone));
+        }
+        dropped++; // a spill in flight now writes frames that are gone: it is let go too
+        long target = memBytes >= hardBytes ? softBytes / 2 : SHARE_BYTES / 2;
+        int n = 0;
+        long left = memBytes;
+        while (n < count && memFirst + n < read && left > target) {
+            left -= memoryFrame(memFirst + n).length + FRAME_OVERHEAD;
+            n++;
+        }
+        removeFromMemory(n);
+        oldest = memFirst;
     }
 
     /** Whether this log should move frames to disk: past its own bound, or its share when all logs are over. */
@@ -288,10 +335,12 @@ final class SpillingLog implements ExecutionLog {
         long first;
         int bytes = 0;
         Segment last;
+        long epoch;
         List<Runnable> room = List.of();
         lock.lock();
         try {
             spillQueued = false;
+            epoch = dropped;
             if (closed) {
                 return;
             }
@@ -353,7 +402,7 @@ final class SpillingLog implements ExecutionLog {
             spillFailed(e);
             return;
         }
-        committed(first, frames.size(), bytes, target, created != null, offset);
+        committed(first, frames.size(), bytes, target, created != null, offset, epoch);
     }
 
     /** The lowest position of any cursor: every frame before it has been read by all (all of them, without any). */
@@ -407,24 +456,29 @@ final class SpillingLog implements ExecutionLog {
     }
 
     /** Frames {@code [first, first + n)} are now on disk: drop them from memory; runs on the disk thread. */
-    private void committed(long first, int n, int bytes, Segment segment, boolean newSegment, long offset) {
+    private void committed(long first, int n, int bytes, Segment segment, boolean newSegment, long offset,
+                           long epoch) {
         List<Runnable> room = List.of();
         boolean again = false;
         lock.lock();
         try {
-            if (closed) {
-                segment.delete();
+            if (closed || epoch != dropped) {
+                // Closed, or the frames went while they were written: the batch is not kept. A new segment goes
+                // with it; an old one has gone with the frames already.
                 store.unreserve(bytes);
-                return;
+                if (newSegment) {
+                    segment.delete();
+                }
+            } else {
+                if (newSegment) {
+                    segments.add(segment);
+                }
+                batches.add(new Batch(first, n, segment, offset, bytes));
+                segment.size += bytes;
+                diskBytes += bytes;
+                removeFromMemory(n);
             }
-            if (newSegment) {
-                segments.add(segment);
-            }
-            batches.add(new Batch(first, n, segment, offset, bytes));
-            segment.size += bytes;
-            diskBytes += bytes;
-            removeFromMemory(n);
-            if (overMemory()) {
+            if (!closed && overMemory()) {
                 spillQueued = true;
                 again = true;
             }
@@ -624,6 +678,7 @@ final class SpillingLog implements ExecutionLog {
         private Progress advance(long to) {
             Progress progress;
             boolean retry;
+            List<Runnable> room;
             lock.lock();
             try {
                 if (closed) {
@@ -631,6 +686,7 @@ final class SpillingLog implements ExecutionLog {
                 }
                 position = to;
                 retry = diskBlocked && !spillQueued;
+                room = roomWaiters.isEmpty() ? List.of() : takeRoomWaiters(); // what was read may go now
                 Hold first = holds.peekFirst();
                 if (to < limit() || (first != null && first.at <= to && first.prelude != null)) {
                     progress = Progress.MORE;
@@ -640,6 +696,7 @@ final class SpillingLog implements ExecutionLog {
             } finally {
                 lock.unlock();
             }
+            room.forEach(Runnable::run);
             if (retry) {
                 retrySpill(); // this follower moved on: segments it has read may go now
             }

@@ -259,4 +259,29 @@ class SpillingLogTest {
             assertThat(readAll(c)).hasSize(200);
         }
     }
+
+    @Test
+    void whatEveryFollowerHasReadGoesAtOnceWhenTheDiskCannotTakeIt() throws Exception {
+        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, 1 << 20, 1 << 20));
+        ExecutionLog hog = store.create("hog");
+        Cursor idle = hog.open(1, () -> { }, false);
+        fillUntilHeldBack(hog, 1 << 20); // the whole disk budget, held by a follower that reads nothing
+        long disk = store.diskBytes();
+
+        ExecutionLog log = store.create("fast");
+        Cursor reader = log.open(1, () -> { }, false);
+        byte[] kilobyte = new byte[1000];
+        for (int i = 0; i < 2_000; i++) { // 2 MB through 8 KiB of memory, with no disk to spill to
+            if (!log.hasRoom()) {
+                readAll(reader);
+                assertThat(log.hasRoom()).as("room as soon as the follower has read, frame " + i).isTrue();
+            }
+            log.append(seq -> kilobyte);
+        }
+        readAll(reader);
+        assertThat(reader.position()).isEqualTo(2_001);
+        assertThat(log.oldestSeq()).as("what was read went").isGreaterThan(1_000);
+        assertThat(store.diskBytes()).isEqualTo(disk);
+        idle.close();
+    }
 }

@@ -17,7 +17,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A WebSocket client on a plain socket, for the clients a real library will not play: one that stops reading (its
@@ -82,12 +81,7 @@ public final class RawClient implements AutoCloseable {
     /** Sends a JSON-RPC request and returns its id. */
     public long send(String method, Map<String, ?> params) {
         long id = ids.incrementAndGet();
-        ObjectNode req = Wire.mapper().createObjectNode();
-        req.put("jsonrpc", "2.0");
-        req.put("id", id);
-        req.put("method", method);
-        req.set("params", Wire.mapper().valueToTree(params));
-        sendText(req.toString().getBytes(StandardCharsets.UTF_8));
+        sendText(TestClient.request(id, method, params).getBytes(StandardCharsets.UTF_8));
         return id;
     }
 

@@ -63,13 +63,18 @@ public final class TestClient implements AutoCloseable {
     /** Sends a request and returns its id. */
     public long send(String method, Object params) {
         long id = ids.incrementAndGet();
+        sendRaw(request(id, method, params));
+        return id;
+    }
+
+    /** A JSON-RPC request as text. */
+    public static String request(long id, String method, Object params) {
         ObjectNode req = Wire.mapper().createObjectNode();
         req.put("jsonrpc", "2.0");
         req.put("id", id);
         req.put("method", method);
         req.set("params", Wire.mapper().valueToTree(params));
-        sendRaw(req.toString());
-        return id;
+        return req.toString();
     }
 
     /** Sends a request and waits for its response (result or error); notifications before it stay queued. */

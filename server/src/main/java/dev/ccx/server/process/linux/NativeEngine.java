@@ -186,13 +186,18 @@ public final class NativeEngine implements ProcessEngine {
                 Libc.setNonBlocking(in[1]);
             }
         } catch (ErrnoException e) {
-            closeParentEnds(out, err, in);
+            closeEnd(out, 0);
+            closeEnd(err, 0);
+            closeEnd(in, 1);
             if (pid > 0) {
                 killAndReap(pid);
             }
             throw new SpawnException("error=" + e.errno() + ", " + Libc.strerror(e.errno()), e);
         } finally {
-            closeChildEnds(out, err, in);
+            // The child has its own copies (or never came): the parent keeps only its own ends.
+            closeEnd(out, 1);
+            closeEnd(err, 1);
+            closeEnd(in, 0);
         }
         NativeProcess process = new NativeProcess(pid, out[0], err[0], in == null ? -1 : in[1], poller, listener);
         listener.started(process);
@@ -269,27 +274,10 @@ public final class NativeEngine implements ProcessEngine {
         }
     }
 
-    private static void closeChildEnds(int[] out, int[] err, int[] in) {
-        if (out != null) {
-            Libc.close(out[1]);
-        }
-        if (err != null) {
-            Libc.close(err[1]);
-        }
-        if (in != null) {
-            Libc.close(in[0]);
-        }
-    }
-
-    private static void closeParentEnds(int[] out, int[] err, int[] in) {
-        if (out != null) {
-            Libc.close(out[0]);
-        }
-        if (err != null) {
-            Libc.close(err[0]);
-        }
-        if (in != null) {
-            Libc.close(in[1]);
+    /** Closes end 0 (read) or 1 (write) of {@code pipe}, if it was made. */
+    private static void closeEnd(int[] pipe, int end) {
+        if (pipe != null) {
+            Libc.close(pipe[end]);
         }
     }
 
