@@ -44,7 +44,8 @@ public final class Main {
                 case "concurrent-wsd" -> Concurrent.websocketd(a.uri("url"), a.integer("conns", 1000), a.pid("pid"),
                         r, key);
                 case "soak" -> Soak.run(a.uri("url"), a.pid("pid"), a.integer("conns", 100),
-                        java.time.Duration.ofSeconds(a.integer("seconds", 1200)), r, key);
+                        java.time.Duration.ofSeconds(a.integer("seconds", 1200)), r, key,
+                        a.str("dump", null) == null ? null : Path.of(a.str("dump")));
                 case "soak-report" -> System.out.print(SoakReport.render(Path.of(a.str("in"))));
                 case "report" -> System.out.print(Report.render(Path.of(a.str("in"))));
                 case "jfr-top" -> JfrTop.run(Path.of(a.str("file")), a.integer("top", 25),

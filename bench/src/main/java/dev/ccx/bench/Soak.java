@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -33,6 +35,8 @@ import java.util.stream.Stream;
 final class Soak {
     private static final int BUFFER = 256 * 1024;
     private static final int TIMEOUT_MS = 60_000;
+    /** Longest any task may take (the longest ends in ~1 s alone; heartbeats keep a silent socket from timing out). */
+    private static final long TASK_BOUND_NS = Duration.ofSeconds(120).toNanos();
     private static final byte[] K_METHOD = Json.key("method");
     private static final byte[] K_REASON = Json.key("reason");
     private static final byte[] K_PGID = Json.key("pgid");
@@ -70,8 +74,11 @@ final class Soak {
     private final Set<Long> groups = ConcurrentHashMap.newKeySet();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicBoolean dumped = new AtomicBoolean();
+    private final Path dumpTo;
 
-    private Soak(URI url, long serverPid, Duration duration) {
+    private Soak(URI url, long serverPid, Duration duration, Path dumpTo) {
+        this.dumpTo = dumpTo;
         this.url = url;
         this.serverPid = serverPid;
         this.deadline = System.nanoTime() + duration.toNanos();
@@ -80,8 +87,9 @@ final class Soak {
         }
     }
 
-    static void run(URI url, long serverPid, int conns, Duration duration, Results r, String key) throws Exception {
-        Soak soak = new Soak(url, serverPid, duration);
+    static void run(URI url, long serverPid, int conns, Duration duration, Results r, String key, Path dumpTo)
+            throws Exception {
+        Soak soak = new Soak(url, serverPid, duration, dumpTo);
         long t0 = System.nanoTime();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < conns - 1; i++) {
@@ -95,7 +103,7 @@ final class Soak {
         sampler.interrupt();
         sampler.join();
         long left = soak.leftoverGroups();
-        soak.report(r, key, left, conns, (System.nanoTime() - t0) / 1e9);
+        soak.report(r, key, left, conns, (System.nanoTime() - t0) / 1e9, duration.toSeconds());
         if (!soak.problems.isEmpty() || left > 0) {
             throw new BenchFailure("soak: " + soak.problems.size() + " problem(s), " + left + " group(s) left; first: "
                     + (soak.problems.isEmpty() ? "-" : soak.problems.getFirst()));
@@ -125,8 +133,9 @@ final class Soak {
                     case TIMEOUT -> "{\"argv\":[\"sleep\",\"30\"],\"timeout\":0.3}";
                     case IDLE -> "{\"command\":\"echo a; sleep 30\",\"idle_timeout\":0.3}";
                 };
+                long bound = System.nanoTime() + TASK_BOUND_NS;
                 ws.sendText(CcxClient.executeRequest(++ids, params));
-                String id = started(ws);
+                String id = started(ws, bound);
                 if (task == Task.DISCONNECT) {
                     ws.close(); // TCP gone, no close frame: the server ends the execution with reason disconnect
                     ws = null;
@@ -137,7 +146,7 @@ final class Soak {
                     ws.sendText("{\"jsonrpc\":\"2.0\",\"id\":" + (++ids) + ",\"method\":\"control\",\"params\":"
                             + "{\"type\":\"CANCEL\",\"execution_id\":\"" + id + "\"}}");
                 }
-                String reason = completed(ws, id, task);
+                String reason = completed(ws, id, task, bound);
                 String expected = switch (task) {
                     case ECHO, BIG -> "exit";
                     case CANCEL -> "canceled";
@@ -163,10 +172,10 @@ final class Soak {
     }
 
     /** Reads to the execute result and {@code process.started}; returns the execution id. */
-    private String started(RawWs ws) throws IOException {
+    private String started(RawWs ws, long bound) throws IOException {
         String id = null;
         while (true) {
-            next(ws);
+            next(ws, bound, id);
             switch (Json.classify(ws.data, ws.off, ws.len)) {
                 case RESPONSE -> {
                     id = Json.stringField(ws.data, ws.off, ws.len, CcxClient.K_EXECUTION_ID);
@@ -190,10 +199,10 @@ final class Soak {
      * {@link Task#BIG}; returns the reason. Anything about another execution is a notification after its
      * completion: a duplicate.
      */
-    private String completed(RawWs ws, String id, Task task) throws IOException {
+    private String completed(RawWs ws, String id, Task task, long bound) throws IOException {
         long lines = 0;
         while (true) {
-            next(ws);
+            next(ws, bound, id);
             String method = Json.stringField(ws.data, ws.off, ws.len, K_METHOD);
             if (method == null || method.equals("ping")) {
                 continue; // a response (the cancel's) or a heartbeat
@@ -223,14 +232,43 @@ final class Soak {
         }
     }
 
+    /** {@link #next(RawWs)}, failing the task once it has taken longer than its bound (the server's threads saved). */
+    private void next(RawWs ws, long bound, String id) throws IOException {
+        if (System.nanoTime() - bound > 0) {
+            dumpServerThreads();
+            throw new BenchFailure("execution " + id + " not completed within " + TASK_BOUND_NS / 1_000_000_000L
+                    + " s");
+        }
+        next(ws);
+    }
+
+    /** The first stuck task saves the server's thread dump next to the results: what it waits on is the finding. */
+    private void dumpServerThreads() {
+        if (dumpTo == null || !dumped.compareAndSet(false, true)) {
+            return;
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(serverPid), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(dumpTo.toFile()).start();
+            p.waitFor(30, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        } catch (IOException e) {
+            problems.add("thread dump of the server failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** One connection that floods and never reads; the server drops it after its send timeout. Again and again. */
     private void floodUnread() {
         while (running()) {
             try (RawWs ws = CcxClient.open(url, 4096, TIMEOUT_MS)) {
+                long bound = System.nanoTime() + TASK_BOUND_NS;
                 ws.sendText(CcxClient.executeRequest(1, "{\"argv\":[\"yes\",\"unread\"]}"));
-                next(ws);
+                next(ws, bound, "of the unread flood");
                 while (Json.classify(ws.data, ws.off, ws.len) != Json.Kind.RESPONSE) {
-                    next(ws);
+                    next(ws, bound, "of the unread flood");
                 }
                 groups.add(Json.longField(ws.data, ws.off, ws.len, K_PGID));
                 floods.incrementAndGet();
@@ -310,7 +348,7 @@ final class Soak {
         }
     }
 
-    private void report(Results r, String key, long left, int conns, double seconds) {
+    private void report(Results r, String key, long left, int conns, double seconds, long loadSeconds) {
         long total = 0;
         for (Task t : Task.values()) {
             long n = done.get(t).get();
@@ -327,7 +365,7 @@ final class Soak {
         }
         r.put(key + ".leftover_groups", left);
         long[] early = median(120, 150);
-        long[] late = median(seconds - 60, seconds);
+        long[] late = median(loadSeconds - 60, loadSeconds); // the last minute under load, not the wind-down
         String[] names = {"rss_kb", "threads", "fds"};
         for (int i = 0; i < names.length; i++) {
             r.put(key + ".minute2." + names[i], early[i]);

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -53,6 +54,7 @@ public final class Execution implements ProcessListener {
     private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
     private static final long GROUP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long AFTER_KILL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long HELD_REPORT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final String id;
     private final ExecOwner owner;
@@ -68,6 +70,10 @@ public final class Execution implements ProcessListener {
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Streams not being read because the log is full. */
     private final AtomicInteger held = new AtomicInteger();
+    /** Counts holds, so the check that reports a long one knows whether it is still the same one. */
+    private final AtomicLong holds = new AtomicLong();
+    /** One check of a long hold is scheduled at a time, however often the process is held and let go. */
+    private final AtomicBoolean holdCheck = new AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
     private final CompletableFuture<ProcessCompleted> completion = new CompletableFuture<>();
 
@@ -249,6 +255,7 @@ public final class Execution implements ProcessListener {
         }
         // Every follower is far behind: stop reading, so the process is held back by its own pipe.
         held.incrementAndGet();
+        checkHoldLater(holds.incrementAndGet());
         log.whenRoom(() -> {
             lastOutputNanos = System.nanoTime();
             held.decrementAndGet();
@@ -386,6 +393,29 @@ public final class Execution implements ProcessListener {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * A process held back this long has followers that read nothing (or far less than it writes): say so once, with
+     * the log's state, so an operator can tell a stalled client from a stalled server.
+     */
+    private void checkHoldLater(long hold) {
+        if (holdCheck.compareAndSet(false, true)) {
+            schedule(HELD_REPORT_NANOS, () -> reportHeld(hold), () -> holdCheck.set(false));
+        }
+    }
+
+    private void reportHeld(long hold) {
+        holdCheck.set(false);
+        if (held.get() == 0 || finished.get()) {
+            return;
+        }
+        if (holds.get() == hold) {
+            LOG.warn("execution {}: its process has been held back for {} s, its followers have not read its output;"
+                    + " log: {}", id, TimeUnit.NANOSECONDS.toSeconds(HELD_REPORT_NANOS), log);
+        } else {
+            checkHoldLater(holds.get()); // held again since: give the new hold its own time
         }
     }
 

@@ -215,16 +215,21 @@ final class SpillingLog implements ExecutionLog {
     /** Runs the producers waiting for room if there is room now (the logs together may have let go of memory). */
     void lookForRoom() {
         List<Runnable> room;
+        boolean stillWaiting;
         lock.lock();
         try {
             room = takeRoomWaiters();
-            if (!roomWaiters.isEmpty()) {
+            stillWaiting = !roomWaiters.isEmpty();
+            if (stillWaiting) {
                 store.waitForRoom(this);
             }
         } finally {
             lock.unlock();
         }
         room.forEach(Runnable::run);
+        if (stillWaiting && hasRoom()) {
+            lookForRoom(); // another log let go of memory between the check and the registration, and saw nobody
+        }
     }
 
     @Override
@@ -275,6 +280,29 @@ final class SpillingLog implements ExecutionLog {
         lock.lock();
         try {
             return oldest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The bookkeeping, for a report of a process held back too long. */
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            StringBuilder b = new StringBuilder("{id=").append(id).append(", frames ").append(oldest).append('-')
+                    .append(next - 1).append(", in memory from ").append(memFirst).append(" (").append(memBytes)
+                    .append(" B), on disk ").append(diskBytes).append(" B in ").append(segments.size())
+                    .append(" file(s), spill queued ").append(spillQueued).append(", disk blocked ").append(diskBlocked)
+                    .append(", waiting for room ").append(roomWaiters.size()).append(", all logs in memory ")
+                    .append(store.memoryBytes()).append(" B, cursors [");
+            for (CursorImpl c : cursors) {
+                b.append(" at ").append(c.position);
+                for (Hold h : c.holds) {
+                    b.append(" hold@").append(h.at).append(h.prelude == null ? "(open)" : "(released)");
+                }
+            }
+            return b.append(" ], ended ").append(ended).append('}').toString();
         } finally {
             lock.unlock();
         }

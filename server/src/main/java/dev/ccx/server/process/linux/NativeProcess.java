@@ -51,7 +51,8 @@ final class NativeProcess implements RunningProcess {
     void watch(ThreadFactory fallbackWaiters) throws ErrnoException {
         try {
             for (Pipe p : outputs) {
-                p.token = poller.register(p.fd, READ_EVENTS, p::ready);
+                p.token = poller.newToken();
+                poller.register(p.token, p.fd, READ_EVENTS, p::ready);
             }
             watchExit(fallbackWaiters);
         } catch (Throwable t) {
@@ -72,7 +73,8 @@ final class NativeProcess implements RunningProcess {
             return;
         }
         try {
-            pidToken = poller.register(pidfd, Libc.EPOLLIN, this::exitReady);
+            pidToken = poller.newToken();
+            poller.register(pidToken, pidfd, Libc.EPOLLIN, this::exitReady);
         } catch (ErrnoException e) {
             Libc.close(pidfd);
             pidfd = -1;
@@ -309,7 +311,9 @@ final class NativeProcess implements RunningProcess {
             try {
                 if (wanted) {
                     if (token == 0) {
-                        token = poller.register(fd, Libc.EPOLLOUT, this::ready);
+                        long t = poller.newToken();
+                        poller.register(t, fd, Libc.EPOLLOUT, this::ready); // on the poller: no event before this
+                        token = t;
                     } else {
                         poller.unpause(token, fd, Libc.EPOLLOUT);
                     }

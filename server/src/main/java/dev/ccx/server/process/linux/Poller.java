@@ -84,9 +84,16 @@ final class Poller implements AutoCloseable {
         thread.start();
     }
 
-    /** Registers {@code fd} for {@code interest}; from any thread. Returns the token that names it. */
-    long register(int fd, int interest, Handler handler) throws ErrnoException {
-        long token = tokens.getAndIncrement();
+    /**
+     * A token for {@link #register}. The caller stores it before registering: an event may be handled on the poller
+     * thread before {@code register} returns, and its handler must find the token it will remove.
+     */
+    long newToken() {
+        return tokens.getAndIncrement();
+    }
+
+    /** Registers {@code fd} for {@code interest} under {@code token}, from any thread. */
+    void register(long token, int fd, int interest, Handler handler) throws ErrnoException {
         handlers.put(token, handler);
         try (Arena call = Arena.ofConfined()) {
             control(Libc.EPOLL_CTL_ADD, fd, interest, token, call.allocate(16, 8));
@@ -94,7 +101,6 @@ final class Poller implements AutoCloseable {
             handlers.remove(token);
             throw e;
         }
-        return token;
     }
 
     /** Registers {@code fd} again under its old token after {@link #pause}; poller thread only. */
@@ -179,8 +185,11 @@ final class Poller implements AutoCloseable {
                 int ready = events.get(ValueLayout.JAVA_INT_UNALIGNED, at);
                 long token = events.get(ValueLayout.JAVA_LONG_UNALIGNED, at + Libc.EPOLL_DATA_OFFSET);
                 if (token == WAKE) {
-                    wakePending.set(false);
+                    // Empty the eventfd first, then clear the flag: cleared first, a wake written in between would
+                    // be swallowed by this read and leave the flag set with nothing to read, and from then on no
+                    // task would wake the poller (a resumed pipe waited for some other descriptor's event).
                     Libc.read(wakeFd, buffer, 8);
+                    wakePending.set(false);
                     continue;
                 }
                 Handler handler = handlers.get(token);
