@@ -74,6 +74,7 @@ final class Soak {
     private final Set<Long> groups = ConcurrentHashMap.newKeySet();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> leftovers = new ArrayList<>();
     private final AtomicBoolean dumped = new AtomicBoolean();
     private final Path dumpTo;
 
@@ -315,36 +316,57 @@ final class Soak {
         return -1;
     }
 
-    /** Groups of any execution still alive, waiting up to 15 s for the last ones to be ended. */
-    private long leftoverGroups() throws InterruptedException {
+    /**
+     * Groups of any execution still alive, waiting up to 15 s for the last ones to be ended, plus any live process
+     * below the server. Over 20 minutes the kernel reuses pids many times (pid_max is often 32,768), so a live group
+     * counts only if it is an execution's: its own session (every execution leads one), and started before the load
+     * ended (a process of ours cannot start later). The kernel never reuses a pid while a group of that number lives.
+     */
+    private long leftoverGroups() throws InterruptedException, IOException {
+        long endTicks = uptimeTicks();
         long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        long alive;
+        List<String> alive;
         do {
-            alive = groups.stream().filter(Soak::groupAlive).count();
-            if (alive == 0) {
+            alive = groups.stream().map(g -> groupAlive(g, endTicks)).filter(a -> a != null).toList();
+            if (alive.isEmpty()) {
                 break;
             }
             Thread.sleep(200);
         } while (System.nanoTime() < until);
-        long children = ProcessHandle.of(serverPid).map(p -> p.descendants().count()).orElse(0L);
-        return alive + children;
+        List<String> children = ProcessHandle.of(serverPid).map(p -> p.descendants()
+                .map(d -> d.pid() + " " + d.info().commandLine().orElse("?")).toList()).orElse(List.of());
+        alive.forEach(a -> leftovers.add("alive: " + a));
+        children.forEach(c -> leftovers.add("below the server: " + c));
+        return alive.size() + children.size();
     }
 
-    /** Whether any process that is not a zombie is in group {@code pgid}. */
-    private static boolean groupAlive(long pgid) {
+    /** Clock ticks since boot (USER_HZ, 100 on Linux), the unit of a process's start time in /proc. */
+    private static long uptimeTicks() throws IOException {
+        String up = Files.readString(Path.of("/proc/uptime")).split(" ")[0];
+        return (long) (Double.parseDouble(up) * 100);
+    }
+
+    /**
+     * The {@code /proc/PID/stat} line of a live process (not a zombie) of session and group {@code pgid} that
+     * started by {@code endTicks}, or {@code null} when there is none.
+     */
+    private static String groupAlive(long pgid, long endTicks) {
         String wanted = Long.toString(pgid);
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).anyMatch(p -> {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).map(p -> {
                 try {
                     String stat = Files.readString(p.resolve("stat"));
+                    // after "(comm) ": state ppid pgrp session ... starttime is the 20th
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    return f[2].equals(wanted) && !f[0].equals("Z");
-                } catch (IOException e) {
-                    return false;
+                    boolean ours = f[2].equals(wanted) && f[3].equals(wanted) && !f[0].equals("Z")
+                            && Long.parseLong(f[19]) <= endTicks;
+                    return ours ? stat.strip() : null;
+                } catch (IOException | RuntimeException e) {
+                    return null;
                 }
-            });
+            }).filter(a -> a != null).findFirst().orElse(null);
         } catch (IOException e) {
-            return true;
+            return "group " + pgid + ": /proc unreadable (" + e + ")";
         }
     }
 
@@ -364,6 +386,9 @@ final class Soak {
             r.put(key + ".first_problem", problems.getFirst());
         }
         r.put(key + ".leftover_groups", left);
+        if (!leftovers.isEmpty()) {
+            r.put(key + ".first_leftover", leftovers.getFirst());
+        }
         long[] early = median(120, 150);
         long[] late = median(loadSeconds - 60, loadSeconds); // the last minute under load, not the wind-down
         String[] names = {"rss_kb", "threads", "fds"};

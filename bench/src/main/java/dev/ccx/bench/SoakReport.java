@@ -30,20 +30,47 @@ final class SoakReport {
                 met("0".equals(m.get(k + ".problems"))));
         row(out, "process groups left at the end", m.get(k + ".leftover_groups"), "0",
                 met("0".equals(m.get(k + ".leftover_groups"))));
-        for (String name : new String[] {"rss_kb", "threads", "fds"}) {
+        String[] names = {"rss_kb", "threads", "fds"};
+        long[] peaks = peaks(m.getOrDefault(k + ".samples_s_rss_threads_fds", ""));
+        for (int i = 0; i < names.length; i++) {
+            String name = names[i];
             String pct = m.get(k + ".change_pct." + name);
-            row(out, name.replace("_kb", " KiB") + ": minute 2 → last minute (medians)", m.get(k + ".minute2." + name)
-                    + " → " + m.get(k + ".end." + name) + " (" + pct + "%)", "within ±10%", met(within10(pct)));
+            row(out, name.replace("_kb", " KiB") + ": minute 2 → last minute under load (medians); peak of the run",
+                    m.get(k + ".minute2." + name) + " → " + m.get(k + ".end." + name) + " (" + pct + "%); "
+                            + peaks[i], "at most +10%", met(grewAtMost10(pct)));
         }
         if (m.containsKey(k + ".first_problem")) {
             out.append("\nFirst problem: ").append(m.get(k + ".first_problem")).append('\n');
         }
+        if (m.containsKey(k + ".first_leftover")) {
+            out.append("\nFirst process left: ").append(m.get(k + ".first_leftover")).append('\n');
+        }
         return out.toString();
     }
 
-    private static boolean within10(String pct) {
+    /** The highest RSS, threads and descriptors of the samples ({@code s:rss/threads/fds ...}). */
+    private static long[] peaks(String series) {
+        long[] peak = new long[3];
+        for (String sample : series.split(" ")) {
+            int colon = sample.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String[] v = sample.substring(colon + 1).split("/");
+            for (int i = 0; i < 3 && i < v.length; i++) {
+                peak[i] = Math.max(peak[i], Long.parseLong(v[i]));
+            }
+        }
+        return peak;
+    }
+
+    /**
+     * The soak looks for growth (a leak): ending with fewer threads or descriptors than at minute 2 (Jetty's pool
+     * shrinking after the connection burst, fewer pipes open at that moment) is reported, not failed.
+     */
+    private static boolean grewAtMost10(String pct) {
         try {
-            return Math.abs(Double.parseDouble(pct)) <= 10;
+            return Double.parseDouble(pct) <= 10;
         } catch (RuntimeException e) {
             return false;
         }
