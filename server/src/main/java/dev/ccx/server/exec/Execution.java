@@ -126,7 +126,10 @@ public final class Execution implements ProcessListener {
         return held.get() > 0;
     }
 
-    /** Whether {@code process.completed} has been appended (or the spawn failed). */
+    /**
+     * Whether the end has been decided and the owner told (or the spawn failed); {@code process.completed} is
+     * appended right after, under the same lock: wait for {@link #completion()} to know it is in the log.
+     */
     public boolean isFinished() {
         return finished.get();
     }

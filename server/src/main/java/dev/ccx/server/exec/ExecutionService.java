@@ -240,7 +240,9 @@ public final class ExecutionService implements AutoCloseable {
      * far behind that it could not reach them before the server exits anyway); returns {@code false} at the deadline.
      */
     private static boolean awaitSettled(Execution e, long deadlineNanos) {
-        while (!e.isFinished() && !(e.isHeldBack() && !e.group().isAlive())) {
+        // completion(), not isFinished(): the end is decided a moment before process.completed is in the log, and
+        // the connections are closed right after this wait (a client once got 1001 without its completion).
+        while (!e.completion().isDone() && !(e.isHeldBack() && !e.group().isAlive())) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 return false;

@@ -47,14 +47,23 @@ class LifecycleIT {
             assertThat(exitMillis).as("exit after SIGTERM, ms").isLessThan(1_500); // grace 0.5 s + 1 s
             assertThat(server.process().exitValue()).isEqualTo(143);
             for (var s : new TestClient.Started[] {a1, a2}) {
-                JsonNode completed = a.drain(s.id(), 5_000, m -> { });
+                JsonNode completed = drain(server, a, s);
                 assertThat(completed.get("reason").stringValue()).isEqualTo("shutdown");
                 assertThat(new ProcessGroup(s.pgid()).isAlive()).isFalse();
             }
-            assertThat(b.drain(b1.id(), 5_000, m -> { }).get("reason").stringValue()).isEqualTo("shutdown");
+            assertThat(drain(server, b, b1).get("reason").stringValue()).isEqualTo("shutdown");
             assertThat(new ProcessGroup(b1.pgid()).isAlive()).isFalse();
             assertThat(a.closed().get(5, TimeUnit.SECONDS)[0]).isEqualTo(1001);
             assertThat(server.log()).contains("reason=shutdown");
+        }
+    }
+
+    /** The completion of {@code s}; when it is missing, the failure carries the server's log. */
+    private static JsonNode drain(ServerProcess server, TestClient c, TestClient.Started s) {
+        try {
+            return c.drain(s.id(), 5_000, m -> { });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the server's log:\n" + server.log(), e);
         }
     }
 
