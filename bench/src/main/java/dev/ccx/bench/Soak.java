@@ -104,7 +104,13 @@ final class Soak {
         sampler.interrupt();
         sampler.join();
         long left = soak.leftoverGroups();
+        long[] rest = soak.atRest();
         soak.report(r, key, left, conns, (System.nanoTime() - t0) / 1e9, duration.toSeconds());
+        String[] names = {"rss_kb", "threads", "fds"};
+        for (int i = 0; i < names.length; i++) {
+            r.put(key + ".rest_before." + names[i], soak.samples.getFirst()[i + 1]);
+            r.put(key + ".rest_after." + names[i], rest[i]);
+        }
         if (!soak.problems.isEmpty() || left > 0) {
             throw new BenchFailure("soak: " + soak.problems.size() + " problem(s), " + left + " group(s) left; first: "
                     + (soak.problems.isEmpty() ? "-" : soak.problems.getFirst()));
@@ -338,6 +344,36 @@ final class Soak {
         alive.forEach(a -> leftovers.add("alive: " + a));
         children.forEach(c -> leftovers.add("below the server: " + c));
         return alive.size() + children.size();
+    }
+
+    /**
+     * RSS, threads and descriptors of the server at rest after the load: every connection closed, every process
+     * gone, and the descriptor count the same for a second (at most 15 s). Under load the counts swing with what is
+     * in flight; at rest a leak has nowhere to hide.
+     */
+    private long[] atRest() throws IOException, InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long[] last = serverNow();
+        while (System.nanoTime() < until) {
+            Thread.sleep(1000);
+            long[] now = serverNow();
+            boolean noChildren = ProcessHandle.of(serverPid).map(p -> p.children().findAny().isEmpty()).orElse(true);
+            if (noChildren && now[2] == last[2]) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
+    /** The server's RSS (KiB), threads and descriptors now. */
+    private long[] serverNow() throws IOException {
+        String st = Files.readString(Path.of("/proc", Long.toString(serverPid), "status"));
+        long fdCount;
+        try (Stream<Path> list = Files.list(Path.of("/proc", Long.toString(serverPid), "fd"))) {
+            fdCount = list.count();
+        }
+        return new long[] {field(st, "VmRSS:"), field(st, "Threads:"), fdCount};
     }
 
     /** Clock ticks since boot (USER_HZ, 100 on Linux), the unit of a process's start time in /proc. */

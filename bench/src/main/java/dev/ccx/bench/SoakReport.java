@@ -39,6 +39,13 @@ final class SoakReport {
                     m.get(k + ".minute2." + name) + " → " + m.get(k + ".end." + name) + " (" + pct + "%); "
                             + peaks[i], "at most +10%", met(grewAtMost10(pct)));
         }
+        for (String name : names) {
+            if (m.containsKey(k + ".rest_after." + name)) {
+                row(out, name.replace("_kb", " KiB") + " at rest: before the load → after it (no connection, no "
+                        + "process)", m.get(k + ".rest_before." + name) + " → " + m.get(k + ".rest_after." + name),
+                        "", "");
+            }
+        }
         if (m.containsKey(k + ".first_problem")) {
             out.append("\nFirst problem: ").append(m.get(k + ".first_problem")).append('\n');
         }
