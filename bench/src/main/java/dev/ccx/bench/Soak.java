@@ -91,6 +91,7 @@ final class Soak {
     static void run(URI url, long serverPid, int conns, Duration duration, Results r, String key, Path dumpTo)
             throws Exception {
         Soak soak = new Soak(url, serverPid, duration, dumpTo);
+        long[] before = soak.serverNow();
         long t0 = System.nanoTime();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < conns - 1; i++) {
@@ -108,7 +109,7 @@ final class Soak {
         soak.report(r, key, left, conns, (System.nanoTime() - t0) / 1e9, duration.toSeconds());
         String[] names = {"rss_kb", "threads", "fds"};
         for (int i = 0; i < names.length; i++) {
-            r.put(key + ".rest_before." + names[i], soak.samples.getFirst()[i + 1]);
+            r.put(key + ".rest_before." + names[i], before[i]);
             r.put(key + ".rest_after." + names[i], rest[i]);
         }
         if (!soak.problems.isEmpty() || left > 0) {
