@@ -106,12 +106,7 @@ final class Soak {
         sampler.join();
         long left = soak.leftoverGroups();
         long[] rest = soak.atRest();
-        soak.report(r, key, left, conns, (System.nanoTime() - t0) / 1e9, duration.toSeconds());
-        String[] names = {"rss_kb", "threads", "fds"};
-        for (int i = 0; i < names.length; i++) {
-            r.put(key + ".rest_before." + names[i], before[i]);
-            r.put(key + ".rest_after." + names[i], rest[i]);
-        }
+        soak.report(r, key, left, conns, (System.nanoTime() - t0) / 1e9, duration.toSeconds(), before, rest);
         if (!soak.problems.isEmpty() || left > 0) {
             throw new BenchFailure("soak: " + soak.problems.size() + " problem(s), " + left + " group(s) left; first: "
                     + (soak.problems.isEmpty() ? "-" : soak.problems.getFirst()));
@@ -294,21 +289,12 @@ final class Soak {
 
     /** Every 5 s: elapsed seconds, server RSS (KiB), threads, descriptors. */
     private void sample(long t0) {
-        Path status = Path.of("/proc", Long.toString(serverPid), "status");
-        Path fds = Path.of("/proc", Long.toString(serverPid), "fd");
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                String s = Files.readString(status);
-                long fdCount;
-                try (Stream<Path> list = Files.list(fds)) {
-                    fdCount = list.count();
-                }
-                samples.add(new long[] {(System.nanoTime() - t0) / 1_000_000_000L, field(s, "VmRSS:"),
-                    field(s, "Threads:"), fdCount});
+                long[] now = serverNow();
+                samples.add(new long[] {(System.nanoTime() - t0) / 1_000_000_000L, now[0], now[1], now[2]});
                 Thread.sleep(5_000);
-            } catch (IOException e) {
-                return;
-            } catch (InterruptedException e) {
+            } catch (IOException | InterruptedException e) {
                 return;
             }
         }
@@ -407,7 +393,8 @@ final class Soak {
         }
     }
 
-    private void report(Results r, String key, long left, int conns, double seconds, long loadSeconds) {
+    private void report(Results r, String key, long left, int conns, double seconds, long loadSeconds,
+                        long[] restBefore, long[] restAfter) {
         long total = 0;
         for (Task t : Task.values()) {
             long n = done.get(t).get();
@@ -430,6 +417,8 @@ final class Soak {
         long[] late = median(loadSeconds - 60, loadSeconds); // the last minute under load, not the wind-down
         String[] names = {"rss_kb", "threads", "fds"};
         for (int i = 0; i < names.length; i++) {
+            r.put(key + ".rest_before." + names[i], restBefore[i]);
+            r.put(key + ".rest_after." + names[i], restAfter[i]);
             r.put(key + ".minute2." + names[i], early[i]);
             r.put(key + ".end." + names[i], late[i]);
             r.put(key + ".change_pct." + names[i], early[i] <= 0 ? Double.NaN

@@ -470,7 +470,7 @@ final class SpillingLog implements ExecutionLog {
     }
 
     private List<Runnable> takeRoomWaiters() {
-        if (!hasRoom() || roomWaiters.isEmpty()) {
+        if (roomWaiters.isEmpty() || !hasRoom()) {
             return List.of();
         }
         List<Runnable> room = List.copyOf(roomWaiters);
@@ -714,7 +714,7 @@ final class SpillingLog implements ExecutionLog {
                 }
                 position = to;
                 retry = diskBlocked && !spillQueued;
-                room = roomWaiters.isEmpty() ? List.of() : takeRoomWaiters(); // what was read may go now
+                room = takeRoomWaiters(); // what was read may go now
                 Hold first = holds.peekFirst();
                 if (to < limit() || (first != null && first.at <= to && first.prelude != null)) {
                     progress = Progress.MORE;
