@@ -1,40 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.client;
 
+import dev.ccx.protocol.AttachResult;
 import dev.ccx.protocol.Connected;
 import dev.ccx.protocol.ControlParams;
 import dev.ccx.protocol.ControlType;
 import dev.ccx.protocol.ExecuteResult;
+import dev.ccx.protocol.ExecutionList;
 import dev.ccx.protocol.Methods;
-import dev.ccx.protocol.ProcessCompleted;
-import dev.ccx.protocol.ProcessEvent;
-import dev.ccx.protocol.ProcessOutput;
 import dev.ccx.protocol.TaskEstimate;
-import dev.ccx.protocol.Wire;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One connection to a ccx server: runs commands and sends requests over a single WebSocket.
@@ -51,9 +42,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link #request}...) wait on these futures and throw the same exceptions. Dependent stages of the futures this
  * class returns run on a virtual thread, never on the socket reader.
  *
- * <p><b>Threads.</b> One reader handles inbound messages in order: it completes requests, routes each
+ * <p><b>Threads and flow.</b> One reader handles inbound messages in order: it completes requests, routes each
  * notification to the execution named by its {@code execution_id}, and answers the server's {@code ping} with
- * {@code pong}. It never runs user code: output listeners run on {@link ClientOptions#callbackExecutor()}. All
+ * {@code pong}. It never runs user code: output listeners run on {@link ClientOptions#callbackExecutor()}, and the
+ * reader reads on only while fewer than {@link ClientOptions#maxQueuedCallbacks()} listener calls wait, so slow
+ * listeners slow the server's sending instead of filling memory. A request that times out is forgotten. All
  * threads the client starts are virtual threads owned by it, and its {@link HttpClient} is shut down on close.
  * Every blocking wait of the client is a {@link CompletableFuture#get} (a managed block), so calling it from a
  * {@link java.util.concurrent.ForkJoinPool} thread is safe: the JDK's HttpClient completes some of its own futures
@@ -62,8 +55,16 @@ import tools.jackson.databind.node.ObjectNode;
  * <p><b>Closing.</b> {@link #close()} is idempotent and safe from any thread. It sends CANCEL to every execution
  * this client started that is still running, waits for their {@code process.completed} up to
  * {@link ClientOptions#closeTimeout()}, fails whatever is still open with {@link ClientClosedException}, closes the
- * WebSocket and shuts down the HTTP client. A lost connection fails every open request and handle at once with
- * {@link ConnectionLostException}; the client is then unusable, and {@code close()} only releases its resources.
+ * WebSocket and shuts down the HTTP client. Kept executions ({@link Command#keep}) are not canceled: they are
+ * detached and run on, for their linger. A lost connection fails every open request and every handle of a killed-on-
+ * disconnect execution at once with {@link ConnectionLostException}.
+ *
+ * <p><b>Riding out a lost connection.</b> When the connection drops while the client follows kept executions, it
+ * connects again (back-off from 100 ms to 2 s, for at most {@link ClientOptions#reconnectTimeout()}) and attaches to
+ * each from the last {@code seq} it saw: {@link RunningCommand#await()} and the listeners go on with no line missing
+ * or repeated. Requests made meanwhile wait for the new connection. If it cannot be had in time, everything open
+ * fails with {@link ConnectionLostException}. Without kept executions, a lost connection leaves the client
+ * unusable, and {@code close()} only releases its resources.
  *
  * <p>Thread-safe.
  */
@@ -71,36 +72,28 @@ public final class CcxClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CcxClient.class.getName());
     /** Starts a virtual thread per task; nothing to shut down, a thread ends with its task. */
     private static final Executor VIRTUAL = r -> Thread.ofVirtual().name("ccx-client").start(r);
-    /**
-     * Reads wire records leniently: a field the peer leaves out (the original CC Executor sends no {@code seq},
-     * {@code execution_id} or {@code reason}) becomes 0, false or null instead of failing the message.
-     */
-    private static final ObjectReader LENIENT = Wire.mapper().reader()
-            .without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final URI uri;
     private final ClientOptions options;
     private final HttpClient http;
     private final Executor callbackBase;
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-    private final Map<String, RunningCommand> executions = new ConcurrentHashMap<>();
+    private final Backlog backlog;
     private final AtomicLong ids = new AtomicLong();
-    private final CompletableFuture<Connected> connected = new CompletableFuture<>();
+    private final ExecutionRouter router = new ExecutionRouter();
+    /** The connection in use; replaced by a pending one while the client reconnects. */
+    private volatile CompletableFuture<RpcChannel> channel;
+    /** The first connection's {@code connected}: the session the client was opened with. */
+    private volatile Connected first;
     /** Why the client can no longer send: null while open. Set once. */
     private final AtomicReference<CcxException> ended = new AtomicReference<>();
-    private final CompletableFuture<Void> socketClosed = new CompletableFuture<>();
-    private final ReentrantLock sendLock = new ReentrantLock();
-    private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
-    private volatile WebSocket ws;
-
-    /** A request waiting for its response; {@code onResult} runs on the reader before {@code future} completes. */
-    private record Pending(String method, CompletableFuture<JsonNode> future, Consumer<JsonNode> onResult) {
-    }
 
     private CcxClient(URI uri, ClientOptions options) {
         this.uri = uri;
         this.options = options;
         this.callbackBase = options.callbackExecutor() != null ? options.callbackExecutor() : VIRTUAL;
+        this.backlog = new Backlog(options.maxQueuedCallbacks());
         HttpClient.Builder b = HttpClient.newBuilder().executor(VIRTUAL).connectTimeout(options.connectTimeout());
         if (options.sslContext() != null) {
             b.sslContext(options.sslContext());
@@ -117,10 +110,13 @@ public final class CcxClient implements AutoCloseable {
     public static CcxClient connect(URI uri, ClientOptions options) {
         CcxClient c = new CcxClient(uri, options);
         try {
-            c.open();
+            RpcChannel ch = c.openChannel();
+            c.first = ch.connected();
+            c.channel = CompletableFuture.completedFuture(ch);
             return c;
         } catch (RuntimeException e) {
-            c.release();
+            c.ended.set(new ClientClosedException("client for " + uri + " could not connect"));
+            c.shutdownHttp();
             throw e;
         }
     }
@@ -130,39 +126,13 @@ public final class CcxClient implements AutoCloseable {
         return connect(uri, ClientOptions.defaults());
     }
 
-    private void open() {
-        long deadline = System.nanoTime() + options.connectTimeout().toNanos();
-        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(options.connectTimeout());
-        if (options.token() != null) {
-            b.header("Authorization", "Bearer " + options.token());
-        }
-        try {
-            ws = b.buildAsync(uri, new Reader()).get(options.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            connected.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new ConnectFailedException("no connected notification from " + uri + " within "
-                    + options.connectTimeout(), -1, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectFailedException("interrupted while connecting to " + uri, -1, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ConnectFailedException cfe) {
-                throw cfe;
-            }
-            if (cause instanceof WebSocketHandshakeException h) {
-                int status = h.getResponse().statusCode();
-                throw new ConnectFailedException("WebSocket upgrade to " + uri + " refused with HTTP " + status
-                        + (status == 401 ? " (missing or wrong token)" : status == 403 ? " (origin refused)" : ""),
-                        status, cause);
-            }
-            throw new ConnectFailedException("could not connect to " + uri + ": " + cause, -1, cause);
-        }
+    private RpcChannel openChannel() {
+        return RpcChannel.open(uri, options, http, VIRTUAL, backlog, ids, new Inbound());
     }
 
-    /** The server's id of this session. */
+    /** The server's id of this session (of the first connection, when the client has reconnected since). */
     public String sessionId() {
-        return connected.join().sessionId();
+        return first.sessionId();
     }
 
     /**
@@ -171,13 +141,13 @@ public final class CcxClient implements AutoCloseable {
      * 8 MiB lines, no known global limit.
      */
     public Connected.Limits limits() {
-        Connected.Limits l = connected.join().limits();
+        Connected.Limits l = first.limits();
         return l != null ? l : new Connected.Limits(1, Integer.MAX_VALUE, 10L << 20, 8 << 20);
     }
 
     /** The whole {@code connected} notification: session id, server version, capabilities, limits. */
     public Connected serverInfo() {
-        return connected.join();
+        return first;
     }
 
     /** The options this client was opened with. */
@@ -190,7 +160,7 @@ public final class CcxClient implements AutoCloseable {
         return uri;
     }
 
-    /** Whether the client can still send: not closed, connection not lost. */
+    /** Whether the client can still send: not closed, connection not lost for good. */
     public boolean isOpen() {
         return ended.get() == null;
     }
@@ -219,21 +189,44 @@ public final class CcxClient implements AutoCloseable {
      * the client cancels it as soon as the late response arrives.
      */
     public CompletableFuture<RunningCommand> executeAsync(Command command, OutputListener listener) {
-        RunningCommand rc = new RunningCommand(this, command, new SerialExecutor(callbackBase),
-                options.maxBufferedOutput(), listener);
+        RunningCommand rc = newHandle(command, command.keep(), listener);
         return call(Methods.EXECUTE, command.toParams(), result -> {
             // On the reader, before the next message: notifications about it find it registered.
-            ExecuteResult r = read(result, ExecuteResult.class);
-            rc.started(r);
-            executions.put(rc.key(), rc);
-            CcxException why = ended.get();
-            if (why != null) {
-                // Started while the client was closing: nobody will see it, so end it at once.
-                executions.remove(rc.key());
-                rc.fail(why);
-                sendText(cancelRequest(r.executionId()));
-            }
+            rc.started(RpcChannel.LENIENT.forType(ExecuteResult.class).readValue(result));
+            follow(rc);
         }).thenApply(r -> rc);
+    }
+
+    /**
+     * Follows an execution that runs (or ran) on the server, from any connection with the credentials it was
+     * started with: every notification after {@code fromSeq} (0: from the start) is replayed to {@code listener},
+     * then the live ones. The handle completes as one from {@link #execute} does, and it rides out connection losses
+     * like a kept execution.
+     *
+     * @throws RequestFailedException -32002 no such execution (unknown, other credentials, or past its retention),
+     *                                -32008 {@code fromSeq} was evicted from its log (the error's data has the
+     *                                {@code oldest_seq} still held), -32006 already followed on this connection
+     */
+    public RunningCommand attach(String executionId, long fromSeq, OutputListener listener) {
+        if (fromSeq < 0) {
+            throw new IllegalArgumentException("fromSeq must be >= 0, got " + fromSeq);
+        }
+        RunningCommand[] rc = new RunningCommand[1];
+        CompletableFuture<JsonNode> f = call(Methods.ATTACH, Map.of("execution_id", executionId, "from_seq", fromSeq),
+                result -> {
+                    AttachResult a = RpcChannel.LENIENT.forType(AttachResult.class).readValue(result);
+                    rc[0] = newHandle(Command.shell(a.command() == null || a.command().isBlank()
+                            ? "(execution " + executionId + ")" : a.command()), true, listener);
+                    rc[0].attached(a, fromSeq);
+                    follow(rc[0]);
+                });
+        join(f, "attach " + executionId);
+        return rc[0];
+    }
+
+    /** The executions this client's credentials may see: running ones, then ended ones still retained. */
+    public List<ExecutionList.ExecutionInfo> executions() {
+        return request(Methods.EXECUTIONS, Map.of(), ExecutionList.class).executions();
     }
 
     /** Runs {@code command} to its end: {@link #execute(Command)} then {@link RunningCommand#await(Duration)}. */
@@ -244,6 +237,25 @@ public final class CcxClient implements AutoCloseable {
     /** The deadline an {@code execute} of {@code command} without a timeout would get, without running it. */
     public TaskEstimate estimate(Command command) {
         return request(Methods.ESTIMATE, command.keyParams(), TaskEstimate.class);
+    }
+
+    private RunningCommand newHandle(Command command, boolean kept, OutputListener listener) {
+        return new RunningCommand(this, command, kept, new SerialExecutor(callbackBase, backlog),
+                options.maxBufferedOutput(), listener);
+    }
+
+    /** Registers a started or attached handle; on the reader, before the next message. */
+    private void follow(RunningCommand rc) {
+        router.add(rc);
+        CcxException why = ended.get();
+        if (why != null) {
+            // Started while the client was closing: nobody will see it, so end (or leave) it at once.
+            router.remove(rc);
+            rc.fail(why);
+            if (!rc.isKept()) {
+                currentChannel().notify(Methods.CONTROL, new ControlParams(ControlType.CANCEL, rc.executionId()));
+            }
+        }
     }
 
     // ---- generic requests --------------------------------------------------------------------------------------
@@ -258,81 +270,52 @@ public final class CcxClient implements AutoCloseable {
 
     /** Sends a request, blocks for its result, and converts it to {@code type}. */
     public <T> T request(String method, Object params, Class<T> type) {
-        return read(join(requestAsync(method, params), method), type);
+        return RpcChannel.LENIENT.forType(type).readValue(join(requestAsync(method, params), method));
     }
 
     CompletableFuture<Void> controlAsync(ControlType type, String executionId) {
         return call(Methods.CONTROL, new ControlParams(type, executionId), null).thenApply(r -> null);
     }
 
-    private CompletableFuture<JsonNode> call(String method, Object params, Consumer<JsonNode> onResult) {
-        CompletableFuture<JsonNode> f = new CompletableFuture<>();
-        CcxException why = ended.get();
-        if (why != null) {
-            f.completeExceptionally(why);
-            return f;
+    CompletableFuture<JsonNode> stdinAsync(String executionId, byte[] bytes, boolean eof) {
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        params.put("execution_id", executionId);
+        if (bytes.length > 0) {
+            params.put("data_base64", java.util.Base64.getEncoder().encodeToString(bytes));
         }
-        long id = ids.incrementAndGet();
-        ObjectNode req = Wire.mapper().createObjectNode();
-        req.put("jsonrpc", Wire.JSONRPC);
-        req.put("id", id);
-        req.put("method", method);
-        req.set("params", Wire.mapper().valueToTree(params));
-        pending.put(id, new Pending(method, f, onResult));
-        why = ended.get();
-        if (why != null) {
-            // The connection ended between the check and the put; its sweep may have missed this entry.
-            pending.remove(id);
-            f.completeExceptionally(why);
-            return f;
+        if (eof) {
+            params.put("eof", true);
         }
-        sendText(req.toString()).whenComplete((v, e) -> {
-            if (e != null) {
-                // A socket that cannot be written is gone, whether or not the reader has noticed yet.
-                lost(new ConnectionLostException("connection to " + uri + " broke: could not send " + method
-                        + ": " + e, e));
-                WebSocket w = ws;
-                if (w != null) {
-                    w.abort();
-                }
-            }
-        });
-        Duration t = options.requestTimeout();
-        // orTimeout drops its timer when f completes. The entry stays in pending after a timeout: a late execute
-        // response must still be seen, to cancel what nobody waits for.
-        f.orTimeout(t.toNanos(), TimeUnit.NANOSECONDS);
-        // Keep user continuations off the reader, which completes f.
-        return f.handleAsync((r, e) -> {
-            if (e == null) {
-                return r;
-            }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof TimeoutException) {
-                throw new CcxTimeoutException("no response to " + method + " (id " + id + ") from " + uri
-                        + " within " + t);
-            }
-            throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
-        }, VIRTUAL);
+        return call(Methods.STDIN, params, null);
     }
 
-    private CompletableFuture<?> sendText(String text) {
-        sendLock.lock();
-        try {
-            // The JDK WebSocket allows one outstanding send; chain them. Failures do not block later sends.
-            CompletableFuture<?> next = lastSend.handle((r, e) -> null)
-                    .thenCompose(x -> ws.sendText(text, true));
-            lastSend = next;
-            return next;
-        } finally {
-            sendLock.unlock();
+    /** Stops following {@code rc}; the handle fails with {@link DetachedException} once the server confirms. */
+    void detach(RunningCommand rc) {
+        JsonNode r = join(call(Methods.DETACH, Map.of("execution_id", rc.executionId()), result -> {
+            router.remove(rc); // on the reader: nothing of it arrives after this response
+        }), "detach " + rc.executionId());
+        rc.fail(new DetachedException(rc.executionId(), r.path("last_seq").asLong(rc.lastSeq())));
+    }
+
+    /** Sends a request on the connection in use, waiting for a reconnection under way (bounded by it). */
+    private CompletableFuture<JsonNode> call(String method, Object params, Consumer<JsonNode> onResult) {
+        CcxException why = ended.get();
+        if (why != null) {
+            return CompletableFuture.failedFuture(why);
         }
+        return channel.thenCompose(ch -> ch.call(method, params, onResult));
+    }
+
+    private RpcChannel currentChannel() {
+        return channel.getNow(null) != null ? channel.getNow(null) : channel.join();
     }
 
     /** Blocks for a future of this client and rethrows its failure as the {@link CcxException} it carries. */
     <T> T join(CompletableFuture<T> f, String what) {
         try {
-            // The future has its own request timeout; this bound only guards against a bug.
-            return f.get(options.requestTimeout().toNanos() * 2, TimeUnit.NANOSECONDS);
+            // The future has its own request timeout (and a reconnection its own bound); this only guards a bug.
+            return f.get(options.requestTimeout().plus(options.reconnectTimeout()).toNanos() * 2,
+                    TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CcxException("interrupted while waiting for " + what, e);
@@ -341,10 +324,6 @@ public final class CcxClient implements AutoCloseable {
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
         }
-    }
-
-    private static <T> T read(JsonNode node, Class<T> type) {
-        return LENIENT.forType(type).readValue(node);
     }
 
     static CcxException rethrow(Throwable t) {
@@ -360,119 +339,118 @@ public final class CcxClient implements AutoCloseable {
         return new CcxException(String.valueOf(t), t);
     }
 
-    // ---- inbound -----------------------------------------------------------------------------------------------
+    // ---- a lost connection -------------------------------------------------------------------------------------
 
-    private void dispatch(String text) {
-        JsonNode m = Wire.mapper().readTree(text);
-        JsonNode id = m.get("id");
-        JsonNode method = m.get("method");
-        if (method == null && id != null && (m.has("result") || m.has("error"))) {
-            response(id, m);
-        } else if (method != null && method.isString()) {
-            notification(method.stringValue(), m.get("params"));
+    /** What a connection hands to the client. */
+    private final class Inbound implements RpcChannel.Inbound {
+        @Override
+        public void notification(String method, JsonNode params) {
+            router.notification(method, params);
         }
-    }
 
-    private void response(JsonNode id, JsonNode m) {
-        JsonNode error = m.get("error");
-        if (!id.isNumber()) {
-            // id null: a message the server could not attribute; before connected, it refuses the session.
-            if (error != null && !connected.isDone()) {
-                connected.completeExceptionally(new ConnectFailedException("server refused the session: "
-                        + error.path("message").asString() + " (" + error.path("code").asInt() + ")", -1, null));
-            } else {
-                LOG.log(System.Logger.Level.WARNING, "unattributed message from {0}: {1}", uri, m);
-            }
-            return;
-        }
-        Pending p = pending.remove(id.longValue());
-        if (p == null) {
-            return;
-        }
-        if (error != null) {
-            JsonNode data = error.get("data");
-            p.future.completeExceptionally(new RequestFailedException(p.method, error.path("code").asInt(),
-                    error.path("message").asString(), data == null || data.isNull() ? null : data.toString()));
-            return;
-        }
-        JsonNode result = m.get("result");
-        if (p.onResult != null) {
-            p.onResult.accept(result);
-        }
-        if (!p.future.complete(result) && Methods.EXECUTE.equals(p.method)) {
+        @Override
+        public void lateExecute(JsonNode result) {
             // The caller gave up (request timeout) but the server started it: nobody owns it, so end it.
-            RunningCommand rc = route(result);
-            if (rc != null) {
-                rc.cancelAsync();
+            String id = result == null ? null : result.path("execution_id").asString(null);
+            if (id != null) {
+                currentChannel().notify(Methods.CONTROL, new ControlParams(ControlType.CANCEL, id));
             }
         }
-    }
 
-    private void notification(String method, JsonNode params) {
-        switch (method) {
-            case Methods.CONNECTED -> connected.complete(read(params, Connected.class));
-            case Methods.PING -> sendText("{\"jsonrpc\":\"2.0\",\"method\":\"pong\"}");
-            default -> {
-                if (params == null || !method.startsWith("process.")) {
-                    return;
-                }
-                RunningCommand rc = route(params);
-                if (rc == null) {
-                    return;
-                }
-                switch (method) {
-                    case Methods.PROCESS_OUTPUT -> rc.onOutput(read(params, ProcessOutput.class));
-                    case Methods.PROCESS_STARTED -> rc.onStarted(read(params, ProcessEvent.class));
-                    case Methods.PROCESS_COMPLETED -> {
-                        executions.remove(rc.key());
-                        rc.onCompleted(read(params, ProcessCompleted.class));
-                    }
-                    default -> { } // paused, resumed, canceled, error: the control's response already said so
-                }
-            }
+        @Override
+        public void lost(CcxException why) {
+            connectionLost(why);
         }
     }
 
     /**
-     * The execution a message is about: by {@code execution_id}, or, from a server that sends none (the original
-     * CC Executor, one execution per session), the only one running.
+     * The connection in use is gone: handles of killed-on-disconnect executions fail at once; if kept ones are
+     * followed, the client connects again and re-attaches them, else it is done.
      */
-    private RunningCommand route(JsonNode params) {
-        JsonNode id = params.get("execution_id");
-        if (id != null && id.isString()) {
-            return executions.get(id.stringValue());
+    private void connectionLost(CcxException why) {
+        CompletableFuture<RpcChannel> lostOne = channel;
+        if (lostOne == null || !lostOne.isDone() || lostOne.isCompletedExceptionally()) {
+            return; // a connection that a reconnection under way opened and lost: the loop tries again
         }
-        if (executions.size() == 1) {
-            for (RunningCommand rc : executions.values()) {
-                return rc;
-            }
+        router.fail(rc -> !rc.isKept() || ended.get() != null, rc -> about(rc, ended.get() != null ? ended.get()
+                : why));
+        if (ended.get() != null || router.kept().isEmpty()) {
+            ended.compareAndSet(null, why);
+            return;
         }
-        return null;
+        CompletableFuture<RpcChannel> next = new CompletableFuture<>();
+        channel = next;
+        LOG.log(System.Logger.Level.INFO, "{0}; reconnecting to follow {1} kept execution(s)", why.getMessage(),
+                router.kept().size());
+        VIRTUAL.execute(() -> reconnect(next, why));
     }
 
-    /** The connection ended; fails everything open with {@code why} (only the first cause counts). */
-    private void lost(CcxException why) {
-        ended.compareAndSet(null, why);
-        CcxException cause = ended.get();
-        socketClosed.complete(null);
-        connected.completeExceptionally(new ConnectFailedException("connection to " + uri + " closed before "
-                + "connected: " + cause.getMessage(), -1, cause));
-        failOpen(cause);
+    private void reconnect(CompletableFuture<RpcChannel> next, CcxException why) {
+        long deadline = System.nanoTime() + options.reconnectTimeout().toNanos();
+        long backoff = FIRST_BACKOFF_NANOS;
+        CcxException last = why;
+        while (ended.get() == null) {
+            try {
+                RpcChannel ch = openChannel();
+                if (reattach(ch)) {
+                    next.complete(ch);
+                    if (ended.get() != null) {
+                        ch.close(ended.get());
+                    } else if (ch.ended() != null) {
+                        connectionLost(ch.ended()); // lost again before it was in use: its report was ignored
+                    }
+                    return;
+                }
+                last = ch.ended() != null ? ch.ended() : last;
+                ch.abort();
+            } catch (CcxException e) {
+                last = e;
+            }
+            if (System.nanoTime() + backoff - deadline > 0) {
+                break;
+            }
+            LockSupport.parkNanos(backoff);
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+        }
+        CcxException gaveUp = ended.get() != null ? ended.get() : new ConnectionLostException("connection to " + uri
+                + " lost (" + why.getMessage() + ") and not regained within " + options.reconnectTimeout() + ": "
+                + last.getMessage(), last);
+        ended.compareAndSet(null, gaveUp);
+        next.completeExceptionally(gaveUp);
+        router.fail(rc -> true, rc -> about(rc, gaveUp));
     }
 
-    private void failOpen(CcxException why) {
-        for (Long id : List.copyOf(pending.keySet())) {
-            Pending p = pending.remove(id);
-            if (p != null) {
-                p.future.completeExceptionally(why);
+    /**
+     * Attaches every kept handle on {@code ch} from the last {@code seq} it saw; returns whether the connection held
+     * for all of them. A handle whose execution cannot be attached any more fails, naming why.
+     */
+    private boolean reattach(RpcChannel ch) {
+        List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+        List<RunningCommand> kept = router.kept();
+        for (RunningCommand rc : kept) {
+            calls.add(ch.call(Methods.ATTACH, Map.of("execution_id", rc.executionId(), "from_seq", rc.lastSeq()),
+                    null));
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            try {
+                calls.get(i).get(options.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RequestFailedException r) {
+                    RunningCommand rc = kept.get(i);
+                    router.remove(rc);
+                    rc.fail(new ConnectionLostException("execution " + rc.executionId() + " could not be attached "
+                            + "again after the connection to " + uri + " was lost: " + r.getMessage(), r));
+                } else {
+                    return false;
+                }
+            } catch (TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
-        for (String id : List.copyOf(executions.keySet())) {
-            RunningCommand rc = executions.remove(id);
-            if (rc != null) {
-                rc.fail(about(rc, why));
-            }
-        }
+        return ch.ended() == null;
     }
 
     /** The failure as one handle reports it: the same kind, naming the execution. */
@@ -491,71 +469,45 @@ public final class CcxClient implements AutoCloseable {
     // ---- closing -----------------------------------------------------------------------------------------------
 
     /**
-     * Cancels every execution of this client still running, waits up to {@link ClientOptions#closeTimeout()} for
-     * them to end, fails what is still open with {@link ClientClosedException}, closes the WebSocket and releases
-     * every thread. Idempotent; never throws.
+     * Cancels every killed-on-disconnect execution this client follows, waits up to
+     * {@link ClientOptions#closeTimeout()} for them to end, detaches the kept ones (they run on), fails what is still
+     * open with {@link ClientClosedException}, closes the WebSocket and releases every thread. Idempotent; never
+     * throws.
      */
     @Override
     public void close() {
         ClientClosedException closed = new ClientClosedException("client for " + uri + " was closed");
-        boolean first = ended.compareAndSet(null, closed);
-        if (first) {
-            List<RunningCommand> running = new ArrayList<>(executions.values());
-            List<CompletableFuture<?>> ends = new ArrayList<>();
-            for (RunningCommand rc : running) {
-                // Sent directly: call() refuses once the client is marked closed.
-                ends.add(rc.result());
-                sendText(cancelRequest(rc.executionId()));
-            }
-            try {
-                CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
-                        .get(options.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                // Failed or late handles are failed below.
-            }
-            failOpen(ended.get());
-        }
-        release();
-    }
-
-    private String cancelRequest(String executionId) {
-        ObjectNode req = Wire.mapper().createObjectNode();
-        req.put("jsonrpc", Wire.JSONRPC);
-        req.put("id", ids.incrementAndGet());
-        req.put("method", Methods.CONTROL);
-        req.set("params", Wire.mapper().valueToTree(new ControlParams(ControlType.CANCEL, executionId)));
-        return req.toString();
-    }
-
-    /** Closes the socket (bounded) and shuts down the HTTP client; safe to call more than once. */
-    private void release() {
-        ended.compareAndSet(null, new ClientClosedException("client for " + uri + " was closed"));
-        WebSocket w = ws;
-        if (w != null && !socketClosed.isDone()) {
-            try {
-                CompletableFuture<?> queued;
-                sendLock.lock();
-                try {
-                    queued = lastSend;
-                } finally {
-                    sendLock.unlock();
+        if (ended.compareAndSet(null, closed)) {
+            RpcChannel ch = channel.getNow(null);
+            if (ch != null && ch.ended() == null) {
+                List<CompletableFuture<?>> ends = new ArrayList<>();
+                for (RunningCommand rc : router.all()) {
+                    if (!rc.isKept()) {
+                        ends.add(rc.result());
+                        ch.notify(Methods.CONTROL, new ControlParams(ControlType.CANCEL, rc.executionId()));
+                    }
                 }
-                // Let queued CANCELs leave before the close frame.
-                queued.handle((r, e) -> null).get(1, TimeUnit.SECONDS);
-                w.sendClose(WebSocket.NORMAL_CLOSURE, "client closed").get(1, TimeUnit.SECONDS);
-                socketClosed.get(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                // The close handshake is a courtesy; abort below ends the connection regardless.
+                try {
+                    CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
+                            .get(options.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException e) {
+                    // Failed or late handles are failed below.
+                }
+            }
+            router.fail(rc -> true, rc -> rc.isKept() ? new DetachedException(rc.executionId(), rc.lastSeq())
+                    : about(rc, closed));
+            if (ch != null) {
+                ch.close(closed);
+            } else {
+                channel.completeExceptionally(closed); // a reconnection under way ends with the client
             }
         }
-        if (w != null) {
-            w.abort();
-        }
-        failOpen(ended.get());
+        shutdownHttp();
+    }
+
+    private void shutdownHttp() {
         http.shutdownNow();
         try {
             http.awaitTermination(Duration.ofSeconds(2));
@@ -567,47 +519,5 @@ public final class CcxClient implements AutoCloseable {
     @Override
     public String toString() {
         return "CcxClient[" + uri + (isOpen() ? "" : ", " + ended.get().getMessage()) + "]";
-    }
-
-    /** The WebSocket listener: the single reader. Messages are handled one at a time, in order. */
-    private final class Reader implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            ws = webSocket;
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                if (partial.capacity() > (1 << 20)) {
-                    partial.trimToSize();
-                }
-                try {
-                    dispatch(text);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "could not handle a message from " + uri, e);
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            lost(new ConnectionLostException("connection to " + uri + " closed by the server (" + statusCode
-                    + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")", null));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            lost(new ConnectionLostException("connection to " + uri + " lost: " + error, error));
-        }
     }
 }

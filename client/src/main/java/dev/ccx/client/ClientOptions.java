@@ -22,9 +22,15 @@ import javax.net.ssl.SSLContext;
  *                          {@code outputCut} (default 64 Mi characters)
  * @param callbackExecutor  runs {@link OutputListener} calls, serialised per execution; {@code null} (the default)
  *                          means a virtual thread per execution
+ * @param reconnectTimeout  how long a client whose connection dropped while it followed kept executions tries to
+ *                          connect again (with back-off from 100 ms to 2 s) before it gives up (default 60 s)
+ * @param maxQueuedCallbacks listener calls queued (all executions together) before the client stops reading the
+ *                          socket until they are down to half (default 10,000): slow listeners hold the server's
+ *                          output back instead of filling the client's memory
  */
 public record ClientOptions(Duration connectTimeout, Duration requestTimeout, Duration closeTimeout, String token,
-                            SSLContext sslContext, int maxBufferedOutput, Executor callbackExecutor) {
+                            SSLContext sslContext, int maxBufferedOutput, Executor callbackExecutor,
+                            Duration reconnectTimeout, int maxQueuedCallbacks) {
 
     /** Default {@link #maxBufferedOutput()}: 64 Mi characters. */
     public static final int DEFAULT_MAX_BUFFERED_OUTPUT = 64 * 1024 * 1024;
@@ -34,6 +40,10 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, Du
         positive("connectTimeout", connectTimeout);
         positive("requestTimeout", requestTimeout);
         positive("closeTimeout", closeTimeout);
+        positive("reconnectTimeout", reconnectTimeout);
+        if (maxQueuedCallbacks < 2) {
+            throw new IllegalArgumentException("maxQueuedCallbacks must be at least 2, got " + maxQueuedCallbacks);
+        }
         if (maxBufferedOutput < 1024) {
             throw new IllegalArgumentException("maxBufferedOutput must be at least 1024 characters, got "
                     + maxBufferedOutput);
@@ -64,7 +74,8 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, Du
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).requestTimeout(requestTimeout).closeTimeout(closeTimeout)
                 .token(token).sslContext(sslContext).maxBufferedOutput(maxBufferedOutput)
-                .callbackExecutor(callbackExecutor);
+                .callbackExecutor(callbackExecutor).reconnectTimeout(reconnectTimeout)
+                .maxQueuedCallbacks(maxQueuedCallbacks);
     }
 
     /** Builds {@link ClientOptions}; not thread-safe. */
@@ -76,8 +87,22 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, Du
         private SSLContext sslContext;
         private int maxBufferedOutput = DEFAULT_MAX_BUFFERED_OUTPUT;
         private Executor callbackExecutor;
+        private Duration reconnectTimeout = Duration.ofSeconds(60);
+        private int maxQueuedCallbacks = 10_000;
 
         private Builder() {
+        }
+
+        /** See {@link ClientOptions#reconnectTimeout()}. */
+        public Builder reconnectTimeout(Duration v) {
+            reconnectTimeout = v;
+            return this;
+        }
+
+        /** See {@link ClientOptions#maxQueuedCallbacks()}. */
+        public Builder maxQueuedCallbacks(int v) {
+            maxQueuedCallbacks = v;
+            return this;
         }
 
         /** See {@link ClientOptions#connectTimeout()}. */
@@ -125,7 +150,7 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, Du
         /** The options; throws {@link IllegalArgumentException} naming a bad field. */
         public ClientOptions build() {
             return new ClientOptions(connectTimeout, requestTimeout, closeTimeout, token, sslContext,
-                    maxBufferedOutput, callbackExecutor);
+                    maxBufferedOutput, callbackExecutor, reconnectTimeout, maxQueuedCallbacks);
         }
     }
 }

@@ -2,6 +2,7 @@
 package dev.ccx.client;
 
 import dev.ccx.protocol.ExecuteParams;
+import dev.ccx.protocol.OnDisconnect;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,9 +22,14 @@ import java.util.Objects;
  * @param idleTimeout  ends the execution after this long without output, or {@code null}
  * @param cwd          working directory on the server's machine, or {@code null} for the server's own
  * @param env          variables added to the server's environment (insertion order kept), never {@code null}
+ * @param keep         {@code on_disconnect: keep}: the execution outlives its connection, the client re-attaches
+ *                     after a drop, and {@link CcxClient#attach} finds it from any connection with the same token
+ * @param linger       how long a kept execution may run with nobody following it, or {@code null} for the
+ *                     server's {@code --linger}
+ * @param stdin        give the process a pipe as stdin, written through {@link RunningCommand#stdin()}
  */
 public record Command(String shellCommand, List<String> argv, Duration timeout, Duration idleTimeout, String cwd,
-                      Map<String, String> env) implements Task {
+                      Map<String, String> env, boolean keep, Duration linger, boolean stdin) implements Task {
 
     /** Checks the command; a bad one fails here, naming the field. */
     public Command {
@@ -41,8 +47,18 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
         }
         positiveOrNull("timeout", timeout);
         positiveOrNull("idleTimeout", idleTimeout);
+        positiveOrNull("linger", linger);
+        if (linger != null && !keep) {
+            throw new IllegalArgumentException("linger applies to kept executions only: use keep(linger)");
+        }
         env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
         env.forEach((k, v) -> Objects.requireNonNull(v, "env value of " + k));
+    }
+
+    /** A command with the original protocol's options only. */
+    public Command(String shellCommand, List<String> argv, Duration timeout, Duration idleTimeout, String cwd,
+                   Map<String, String> env) {
+        this(shellCommand, argv, timeout, idleTimeout, cwd, env, false, null, false);
     }
 
     private static void positiveOrNull(String name, Duration d) {
@@ -68,22 +84,36 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
 
     /** A copy with a wall-clock deadline enforced by the server ({@code null}: let the server decide). */
     public Command timeout(Duration timeout) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, stdin);
     }
 
     /** A copy that ends after {@code idleTimeout} without output ({@code null}: no idle limit). */
     public Command idleTimeout(Duration idleTimeout) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, stdin);
     }
 
     /** A copy run in {@code cwd}, which must exist on the server's machine. */
     public Command cwd(String cwd) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, stdin);
     }
 
     /** A copy whose environment adds (or replaces) these variables. */
     public Command env(Map<String, String> env) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, stdin);
+    }
+
+    /**
+     * A copy that outlives its connection ({@code on_disconnect: keep}): it runs on when the connection drops, the
+     * client attaches again from the last {@code seq} it saw, and it ends as {@code abandoned} only after
+     * {@code linger} with nobody following it ({@code null}: the server's {@code --linger}).
+     */
+    public Command keep(Duration linger) {
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, true, linger, stdin);
+    }
+
+    /** A copy whose process gets a pipe as stdin, written through {@link RunningCommand#stdin()}. */
+    public Command stdin() {
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, true);
     }
 
     /** Runs the command to its end; see {@link Task#run}. */
@@ -109,7 +139,7 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
     /** The {@code execute} params for this command. */
     ExecuteParams toParams() {
         return new ExecuteParams(shellCommand, argv, seconds(timeout), seconds(idleTimeout), cwd,
-                env.isEmpty() ? null : env);
+                env.isEmpty() ? null : env, keep ? OnDisconnect.KEEP : null, seconds(linger), stdin ? true : null);
     }
 
     static Double seconds(Duration d) {

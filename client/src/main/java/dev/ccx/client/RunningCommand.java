@@ -34,6 +34,13 @@ import java.util.concurrent.TimeoutException;
  * same happens when a thread blocked in {@code await} is interrupted (it then throws). Closing the client cancels
  * every execution still running.
  *
+ * <p><b>Kept executions.</b> A handle of a kept execution ({@link Command#keep}, or one from {@link CcxClient#attach})
+ * survives a lost connection: the client attaches again from {@link #lastSeq()}, and nothing is missed or repeated.
+ * {@link #detach()} stops following it while it runs on.
+ *
+ * <p><b>Stdin.</b> For a command started with {@link Command#stdin()}, {@link #stdin()} is a blocking, bounded
+ * stream to the process, and {@link #closeStdin()} sends end of file.
+ *
  * <p>{@link #close()} cancels the execution if it still runs, for try-with-resources.
  *
  * <p>Thread-safe: any thread may call any method. Controls block the caller for at most
@@ -42,6 +49,7 @@ import java.util.concurrent.TimeoutException;
 public final class RunningCommand implements AutoCloseable {
     private final CcxClient client;
     private final Command command;
+    private final boolean kept;
     private final SerialExecutor callbacks;
     private final List<OutputListener> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<CommandResult> result = new CompletableFuture<>();
@@ -49,6 +57,9 @@ public final class RunningCommand implements AutoCloseable {
     private volatile String executionId;
     private volatile long pid;
     private volatile boolean clientTimedOut;
+    /** The {@code seq} of the last notification handed on; written by the socket reader only. */
+    private volatile long lastSeq;
+    private StdinStream stdin;
 
     // Output state: written by the socket reader only, which handles one message at a time.
     private final LineAssembler stdoutLines;
@@ -60,10 +71,11 @@ public final class RunningCommand implements AutoCloseable {
     /** Whether listeners were told the end; touched on the serial executor only. */
     private boolean ended;
 
-    RunningCommand(CcxClient client, Command command, SerialExecutor callbacks, int maxBuffered,
+    RunningCommand(CcxClient client, Command command, boolean kept, SerialExecutor callbacks, int maxBuffered,
                    OutputListener listener) {
         this.client = client;
         this.command = command;
+        this.kept = kept;
         this.callbacks = callbacks;
         this.maxBuffered = maxBuffered;
         this.stdoutLines = new LineAssembler(maxBuffered);
@@ -86,6 +98,19 @@ public final class RunningCommand implements AutoCloseable {
     /** The key this handle is routed by: the execution id, or the pid for a server that sends no id. */
     String key() {
         return executionId != null ? executionId : "pid:" + pid;
+    }
+
+    /** Whether the execution outlives the connection (kept, or attached): the client re-attaches after a drop. */
+    public boolean isKept() {
+        return kept;
+    }
+
+    /**
+     * The {@code seq} of the last notification of this execution the handle received: where an
+     * {@link CcxClient#attach} would go on.
+     */
+    public long lastSeq() {
+        return lastSeq;
     }
 
     /** What was run. */
@@ -225,6 +250,40 @@ public final class RunningCommand implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops following the execution, which runs on (kept executions only); the handle then fails with
+     * {@link DetachedException}, which says where to attach again.
+     *
+     * @throws RequestFailedException -32006 for an execution that ends with its connection (not kept)
+     */
+    public void detach() {
+        client.detach(this);
+    }
+
+    /**
+     * The process's stdin, for a command started with {@link Command#stdin()}: bytes written are sent in requests
+     * of up to 64 KiB, at most 1 MiB unanswered at a time, so a process that does not read makes
+     * {@code write} wait (each request bounded by the server's {@code --stdin-timeout}); a failure is an
+     * {@link java.io.IOException} carrying the server's error. {@code close()} sends end of file. Not thread-safe:
+     * one writer at a time.
+     */
+    public synchronized java.io.OutputStream stdin() {
+        if (stdin == null) {
+            stdin = new StdinStream(client, executionId);
+        }
+        return stdin;
+    }
+
+    /** Sends end of file to the process's stdin (after anything written and not yet sent). */
+    public void closeStdin() {
+        try {
+            stdin().close();
+        } catch (java.io.IOException e) {
+            throw new CcxException("could not close the stdin of execution " + executionId + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
     /** Stops the process group (SIGSTOP). @throws RequestFailedException when it is already paused or ended */
     public void pause() {
         control(ControlType.PAUSE);
@@ -283,6 +342,27 @@ public final class RunningCommand implements AutoCloseable {
     void started(ExecuteResult r) {
         executionId = r.executionId();
         pid = r.pid();
+    }
+
+    void attached(dev.ccx.protocol.AttachResult r, long fromSeq) {
+        executionId = r.executionId();
+        pid = r.pid();
+        lastSeq = fromSeq;
+    }
+
+    /**
+     * Records the {@code seq} of a notification about to be handed on; {@code false} for one already seen (a
+     * re-attach never repeats a line). A notification without {@code seq} (the original server) always passes.
+     */
+    boolean advanceTo(long seq) {
+        if (seq <= 0) {
+            return true;
+        }
+        if (seq <= lastSeq) {
+            return false;
+        }
+        lastSeq = seq;
+        return true;
     }
 
     void onStarted(ProcessEvent e) {

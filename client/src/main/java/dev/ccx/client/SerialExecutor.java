@@ -12,17 +12,20 @@ import java.util.concurrent.locks.ReentrantLock;
 final class SerialExecutor implements Executor {
     private static final System.Logger LOG = System.getLogger(SerialExecutor.class.getName());
     private final Executor base;
+    private final Backlog backlog;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private boolean active;
 
-    SerialExecutor(Executor base) {
+    SerialExecutor(Executor base, Backlog backlog) {
         this.base = base;
+        this.backlog = backlog;
     }
 
     @Override
     public void execute(Runnable task) {
         boolean start;
+        backlog.added();
         lock.lock();
         try {
             queue.add(task);
@@ -60,6 +63,8 @@ final class SerialExecutor implements Executor {
                 next.run();
             } catch (RuntimeException | Error e) {
                 LOG.log(System.Logger.Level.WARNING, "output callback threw; later callbacks still run", e);
+            } finally {
+                backlog.done();
             }
         }
     }

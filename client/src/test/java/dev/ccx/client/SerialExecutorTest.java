@@ -17,7 +17,7 @@ class SerialExecutorTest {
     @Test
     void runsInOrderOneAtATimeOnAPool() throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-            SerialExecutor serial = new SerialExecutor(pool);
+            SerialExecutor serial = new SerialExecutor(pool, new Backlog(1000));
             List<Integer> seen = new CopyOnWriteArrayList<>();
             AtomicInteger running = new AtomicInteger();
             AtomicInteger maxRunning = new AtomicInteger();
@@ -41,7 +41,7 @@ class SerialExecutorTest {
 
     @Test
     void aThrowingTaskDoesNotStopTheNext() throws Exception {
-        SerialExecutor serial = new SerialExecutor(Runnable::run);
+        SerialExecutor serial = new SerialExecutor(Runnable::run, new Backlog(1000));
         CountDownLatch after = new CountDownLatch(1);
         serial.execute(() -> {
             throw new IllegalStateException("listener bug");
@@ -54,7 +54,7 @@ class SerialExecutorTest {
     void aRefusingExecutorStillRunsTheTask() {
         SerialExecutor serial = new SerialExecutor(r -> {
             throw new java.util.concurrent.RejectedExecutionException("shut down");
-        });
+        }, new Backlog(1000));
         AtomicInteger ran = new AtomicInteger();
         serial.execute(ran::incrementAndGet);
         serial.execute(ran::incrementAndGet);

@@ -15,6 +15,8 @@ public enum EndReason {
     CANCELED("canceled"),
     /** The client's connection closed; the group was terminated. */
     DISCONNECT("disconnect"),
+    /** A kept execution ran with no connection following it for its {@code linger}; the group was terminated. */
+    ABANDONED("abandoned"),
     /** The server is shutting down; the group was terminated. */
     SHUTDOWN("shutdown"),
     /** Supervision itself failed (for example a pipe read error); the group was terminated. */

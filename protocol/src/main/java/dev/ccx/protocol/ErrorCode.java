@@ -33,7 +33,18 @@ public enum ErrorCode {
     /** The control does not fit the execution's state (RESUME while running, PAUSE while paused). */
     INVALID_STATE(-32006, "Invalid state for this control"),
     /** The server is shutting down and starts nothing new. */
-    SHUTTING_DOWN(-32007, "Server is shutting down");
+    SHUTTING_DOWN(-32007, "Server is shutting down"),
+    /**
+     * {@code attach} asked for a position the log no longer holds (it was evicted for the log's size limits, or the
+     * execution's retention ended): {@code data.oldest_seq} is the oldest it holds. Never a silent gap.
+     */
+    POSITION_GONE(-32008, "Log position no longer held"),
+    /** {@code stdin}: the process did not read the bytes within {@code --stdin-timeout}; the unwritten rest was withdrawn. */
+    STDIN_TIMEOUT(-32009, "Stdin not read in time"),
+    /** {@code stdin}: the execution has no stdin pipe, or it was closed ({@code eof} sent, or the process exited). */
+    STDIN_CLOSED(-32010, "Stdin is not open"),
+    /** {@code stdin}: the bytes already waiting for the process to read, with these, would pass the server's bound. */
+    STDIN_FULL(-32011, "Stdin buffer full");
 
     private final int code;
     private final String title;

@@ -14,9 +14,21 @@ import java.util.Map;
  * @param idleTimeout seconds without output on either stream after which the execution ends
  * @param cwd         working directory; the server's own when {@code null}
  * @param env         variables added to (or replacing those of) the server's environment
+ * @param onDisconnect what a lost connection does to the execution: {@link OnDisconnect#KILL} (the default) ends it,
+ *                     {@link OnDisconnect#KEEP} lets it run on for {@code linger}, to be attached again
+ * @param linger      seconds a kept execution may run with no connection following it before it ends with reason
+ *                    {@code abandoned}; the server's {@code --linger} when {@code null}
+ * @param stdin       {@code true} to give the process a pipe as stdin, written with the {@code stdin} method;
+ *                    {@code /dev/null} otherwise
  */
 public record ExecuteParams(String command, List<String> argv, Double timeout, Double idleTimeout, String cwd,
-                            Map<String, String> env) {
+                            Map<String, String> env, OnDisconnect onDisconnect, Double linger, Boolean stdin) {
+
+    /** The params the original protocol had: killed on disconnect, no stdin. */
+    public ExecuteParams(String command, List<String> argv, Double timeout, Double idleTimeout, String cwd,
+                         Map<String, String> env) {
+        this(command, argv, timeout, idleTimeout, cwd, env, null, null, null);
+    }
 
     /** A shell command with no options. */
     public static ExecuteParams shell(String command) {

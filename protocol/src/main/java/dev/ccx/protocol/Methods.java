@@ -15,6 +15,17 @@ public final class Methods {
     public static final String HISTORY = "history";
     /** Request: statistics per task key. Result {@link StatsResult}. */
     public static final String STATS = "stats";
+    /**
+     * Request: follow an execution from a position: every notification with {@code seq > from_seq}, then the live
+     * ones. Params {@code {execution_id, from_seq}}, result {@link AttachResult}.
+     */
+    public static final String ATTACH = "attach";
+    /** Request: stop following a kept execution without ending it. Params {@code {execution_id}}. */
+    public static final String DETACH = "detach";
+    /** Request: the executions this client's credentials may see, running and retained. Result {@link ExecutionList}. */
+    public static final String EXECUTIONS = "executions";
+    /** Request: bytes (or end of file) for an execution's stdin. Params {@link StdinParams}, result {@link StdinResult}. */
+    public static final String STDIN = "stdin";
     /** Client answer to the server's {@link #PING}; never answered itself. */
     public static final String PONG = "pong";
 

@@ -5,6 +5,7 @@ import dev.ccx.protocol.Connected;
 import dev.ccx.protocol.Health;
 import dev.ccx.server.exec.CommandPolicy;
 import dev.ccx.server.exec.ExecutionService;
+import dev.ccx.server.exec.Retention;
 import dev.ccx.server.log.LogStore;
 import dev.ccx.server.process.Engines;
 import dev.ccx.server.process.GroupLedger;
@@ -45,6 +46,7 @@ public final class ExecServer implements AutoCloseable {
     private final ExecutionService executions;
     private final LogStore logs;
     private final SessionHub hub;
+    private final RpcDispatcher dispatcher;
     private final WsTransport transport;
     private final long startedNanos = System.nanoTime();
 
@@ -57,14 +59,15 @@ public final class ExecServer implements AutoCloseable {
                 logMemoryInAll(config.logMemoryBytes()), config.logMaxBytes(), config.logTotalBytes()));
         this.executions = new ExecutionService(policy, timing, config.predictTimeouts(),
                 Engines.open(config.spawner()), logs, new GroupLedger(config.stateDir()), config.maxProcesses(),
-                config.killGrace(), config.maxLineBytes());
+                config.killGrace(), config.maxLineBytes(), new Retention(config.linger(), config.maxLinger(),
+                        config.retain(), config.maxRetained()));
         this.hub = new SessionHub(new SessionSettings(config.maxProcessesPerSession(), config.outboundBytes(),
                 config.sendTimeout()), config.maxSessions(), config.pingInterval());
-        RpcDispatcher dispatcher = new RpcDispatcher(executions, timing, VERSION, new Connected.Limits(
+        this.dispatcher = new RpcDispatcher(executions, timing, VERSION, new Connected.Limits(
                 config.maxProcessesPerSession(), config.maxProcesses(), config.maxMessageBytes(),
-                config.maxLineBytes()));
+                config.maxLineBytes()), config.stdinTimeout());
         this.transport = new WsTransport(new WsTransport.TransportSettings(config.host(), config.port(),
-                config.maxMessageBytes(), config.pingInterval(), config.allowedOrigins(), config.token()),
+                config.maxMessageBytes(), config.pingInterval(), config.allowedOrigins(), config.tokens()),
                 hub, dispatcher, this::health);
     }
 
@@ -126,6 +129,7 @@ public final class ExecServer implements AutoCloseable {
         hub.closeAll(1001, "Server shutting down", CLOSE_DRAIN);
         hub.close();
         transport.close();
+        dispatcher.close();
         logs.close();
         timing.close();
     }

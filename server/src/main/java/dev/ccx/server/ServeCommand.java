@@ -34,8 +34,9 @@ public final class ServeCommand implements Callable<Integer> {
             + ServerConfig.DEFAULT_PORT + ").")
     Integer port;
 
-    @Option(names = "--token", description = "Token clients must present (env CCX_TOKEN).")
-    String token;
+    @Option(names = "--token", description = "Token clients must present (env CCX_TOKEN); repeatable: each token is "
+            + "its own credentials, and sees only the executions started with it.")
+    List<String> tokens;
 
     @Option(names = "--allowed-origin", description = "Browser Origin allowed to connect; repeatable, * for any "
             + "(env CCX_ALLOWED_ORIGINS, comma-separated; default none).")
@@ -123,6 +124,27 @@ public final class ServeCommand implements Callable<Integer> {
             + "default 8G).")
     String logTotal;
 
+    @Option(names = "--linger", description = "Seconds a kept execution (on_disconnect: keep) runs with no "
+            + "connection following it before it ends as abandoned, when execute gives no linger (env CCX_LINGER; "
+            + "default " + ServerConfig.DEFAULT_LINGER_SECONDS + ").")
+    Double linger;
+
+    @Option(names = "--max-linger", description = "The longest linger a client may ask for (env CCX_MAX_LINGER; "
+            + "default " + ServerConfig.DEFAULT_MAX_LINGER_SECONDS + ").")
+    Double maxLinger;
+
+    @Option(names = "--retain", description = "Seconds an ended execution stays listable and replayable (env "
+            + "CCX_RETAIN; default " + ServerConfig.DEFAULT_RETAIN_SECONDS + ").")
+    Double retain;
+
+    @Option(names = "--max-retained", description = "Ended executions kept at most, the oldest goes first (env "
+            + "CCX_MAX_RETAINED; default " + ServerConfig.DEFAULT_MAX_RETAINED + ").")
+    Integer maxRetained;
+
+    @Option(names = "--stdin-timeout", description = "Seconds a stdin request waits for the process to read before "
+            + "it fails (env CCX_STDIN_TIMEOUT; default " + ServerConfig.DEFAULT_STDIN_TIMEOUT_SECONDS + ").")
+    Double stdinTimeout;
+
     @Option(names = "--log-level", description = "TRACE, DEBUG, INFO, WARN or ERROR (env LOG_LEVEL; default INFO).")
     String logLevel;
 
@@ -162,7 +184,7 @@ public final class ServeCommand implements Callable<Integer> {
     private ServerConfig.Builder configure(ServerConfig.Builder b) {
         if (host != null) b.host(host);
         if (port != null) b.port(port);
-        if (token != null) b.token(token);
+        if (tokens != null) b.tokens(tokens);
         if (allowedOrigins != null) b.allowedOrigins(Set.copyOf(allowedOrigins));
         if (maxSessions != null) b.maxSessions(maxSessions);
         if (maxProcesses != null) b.maxProcesses(maxProcesses);
@@ -184,6 +206,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (logMemory != null) b.logMemoryBytes(ServerConfig.parseBytes("--log-memory", logMemory));
         if (logMax != null) b.logMaxBytes(ServerConfig.parseBytes("--log-max", logMax));
         if (logTotal != null) b.logTotalBytes(ServerConfig.parseBytes("--log-total", logTotal));
+        if (linger != null) b.linger(ServerConfig.seconds(linger));
+        if (maxLinger != null) b.maxLinger(ServerConfig.seconds(maxLinger));
+        if (retain != null) b.retain(ServerConfig.seconds(retain));
+        if (maxRetained != null) b.maxRetained(maxRetained);
+        if (stdinTimeout != null) b.stdinTimeout(ServerConfig.seconds(stdinTimeout));
         return b;
     }
 

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,7 +17,8 @@ import java.util.Set;
  *
  * @param host                   address to bind
  * @param port                   port; 0 picks a free one
- * @param token                  token required on the upgrade request, or {@code null}
+ * @param tokens                 tokens accepted on the upgrade request (empty: none required); each is its own
+ *                               credentials: executions are visible only to connections with the same token
  * @param allowedOrigins         browser origins allowed to connect
  * @param maxSessions            connections at once
  * @param maxProcesses           executions at once, server-wide
@@ -39,13 +41,19 @@ import java.util.Set;
  *                               to disk
  * @param logMaxBytes            per execution: bytes of output kept on disk at most
  * @param logTotalBytes          all executions: bytes of output kept on disk at most
+ * @param linger                 how long a kept execution runs with nobody attached, by default
+ * @param maxLinger              the longest linger a client may ask for
+ * @param retain                 how long an ended execution stays listable and replayable
+ * @param maxRetained            ended executions kept at most
+ * @param stdinTimeout           how long a {@code stdin} request waits for the process to read
  */
-public record ServerConfig(String host, int port, String token, Set<String> allowedOrigins, int maxSessions,
+public record ServerConfig(String host, int port, List<String> tokens, Set<String> allowedOrigins, int maxSessions,
                            int maxProcesses, int maxProcessesPerSession, long maxMessageBytes, int maxLineBytes,
                            String shell, Set<String> allowedCommands, Duration killGrace, Duration pingInterval,
                            Duration sendTimeout, int outboundBytes, Path stateDir, String redisUrl,
                            Duration redisTimeout, String redisPrefix, boolean predictTimeouts, Engines.Choice spawner,
-                           long logMemoryBytes, long logMaxBytes, long logTotalBytes) {
+                           long logMemoryBytes, long logMaxBytes, long logTotalBytes, Duration linger,
+                           Duration maxLinger, Duration retain, int maxRetained, Duration stdinTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8003;
@@ -61,6 +69,11 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
     public static final long DEFAULT_LOG_MEMORY_BYTES = 512 * 1024;
     public static final long DEFAULT_LOG_MAX_BYTES = 1L << 30;
     public static final long DEFAULT_LOG_TOTAL_BYTES = 8L << 30;
+    public static final double DEFAULT_LINGER_SECONDS = 3600;
+    public static final double DEFAULT_MAX_LINGER_SECONDS = 86_400;
+    public static final double DEFAULT_RETAIN_SECONDS = 3600;
+    public static final int DEFAULT_MAX_RETAINED = 1000;
+    public static final double DEFAULT_STDIN_TIMEOUT_SECONDS = 30;
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     public static final long DEFAULT_REDIS_TIMEOUT_MS = 250;
     public static final String DEFAULT_REDIS_PREFIX = "cc_executor:times";
@@ -74,7 +87,7 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
     public static final class Builder {
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
-        private String token;
+        private List<String> tokens = List.of();
         private Set<String> allowedOrigins = Set.of();
         private int maxSessions = DEFAULT_MAX_SESSIONS;
         private int maxProcesses = DEFAULT_MAX_PROCESSES;
@@ -96,6 +109,11 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
         private long logMemoryBytes = DEFAULT_LOG_MEMORY_BYTES;
         private long logMaxBytes = DEFAULT_LOG_MAX_BYTES;
         private long logTotalBytes = DEFAULT_LOG_TOTAL_BYTES;
+        private Duration linger = seconds(DEFAULT_LINGER_SECONDS);
+        private Duration maxLinger = seconds(DEFAULT_MAX_LINGER_SECONDS);
+        private Duration retain = seconds(DEFAULT_RETAIN_SECONDS);
+        private int maxRetained = DEFAULT_MAX_RETAINED;
+        private Duration stdinTimeout = seconds(DEFAULT_STDIN_TIMEOUT_SECONDS);
 
         private Builder() {
         }
@@ -105,12 +123,16 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
          * CCX_PORT (or DEFAULT_PORT), CCX_TOKEN, CCX_ALLOWED_ORIGINS, MAX_SESSIONS, CCX_MAX_PROCESSES,
          * CCX_MAX_PROCESSES_PER_SESSION, WS_MAX_SIZE, MAX_BUFFER_SIZE, CC_EXECUTOR_SHELL, ALLOWED_COMMANDS,
          * CCX_KILL_GRACE, WEBSOCKET_HEARTBEAT_INTERVAL, CCX_STATE_DIR, REDIS_URL, CCX_REDIS_TIMEOUT_MS,
-         * CCX_REDIS_PREFIX, CCX_PREDICT_TIMEOUTS, CCX_SPAWNER, CCX_LOG_MEMORY, CCX_LOG_MAX, CCX_LOG_TOTAL.
+         * CCX_REDIS_PREFIX, CCX_PREDICT_TIMEOUTS, CCX_SPAWNER, CCX_LOG_MEMORY, CCX_LOG_MAX, CCX_LOG_TOTAL,
+         * CCX_LINGER, CCX_MAX_LINGER, CCX_RETAIN, CCX_MAX_RETAINED, CCX_STDIN_TIMEOUT.
          */
         public Builder environment(Map<String, String> env) {
             host = env.getOrDefault("CCX_HOST", host);
             port = intOf(env, "CCX_PORT", intOf(env, "DEFAULT_PORT", port));
-            token = blankToNull(env.getOrDefault("CCX_TOKEN", token));
+            String envToken = blankToNull(env.get("CCX_TOKEN"));
+            if (envToken != null) {
+                tokens = List.of(envToken);
+            }
             if (env.containsKey("CCX_ALLOWED_ORIGINS")) {
                 allowedOrigins = CommandPolicy.parseAllowList(env.get("CCX_ALLOWED_ORIGINS"));
             }
@@ -144,12 +166,19 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
             logMemoryBytes = bytesOf(env, "CCX_LOG_MEMORY", logMemoryBytes);
             logMaxBytes = bytesOf(env, "CCX_LOG_MAX", logMaxBytes);
             logTotalBytes = bytesOf(env, "CCX_LOG_TOTAL", logTotalBytes);
+            linger = env.containsKey("CCX_LINGER") ? seconds(doubleOf(env, "CCX_LINGER")) : linger;
+            maxLinger = env.containsKey("CCX_MAX_LINGER") ? seconds(doubleOf(env, "CCX_MAX_LINGER")) : maxLinger;
+            retain = env.containsKey("CCX_RETAIN") ? seconds(doubleOf(env, "CCX_RETAIN")) : retain;
+            maxRetained = intOf(env, "CCX_MAX_RETAINED", maxRetained);
+            stdinTimeout = env.containsKey("CCX_STDIN_TIMEOUT") ? seconds(doubleOf(env, "CCX_STDIN_TIMEOUT"))
+                    : stdinTimeout;
             return this;
         }
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
-        public Builder token(String v) { token = blankToNull(v); return this; }
+        public Builder token(String v) { tokens = blankToNull(v) == null ? List.of() : List.of(v); return this; }
+        public Builder tokens(List<String> v) { tokens = List.copyOf(v); return this; }
         public Builder allowedOrigins(Set<String> v) { allowedOrigins = Set.copyOf(v); return this; }
         public Builder maxSessions(int v) { maxSessions = v; return this; }
         public Builder maxProcesses(int v) { maxProcesses = v; return this; }
@@ -171,6 +200,11 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
         public Builder logMemoryBytes(long v) { logMemoryBytes = v; return this; }
         public Builder logMaxBytes(long v) { logMaxBytes = v; return this; }
         public Builder logTotalBytes(long v) { logTotalBytes = v; return this; }
+        public Builder linger(Duration v) { linger = v; return this; }
+        public Builder maxLinger(Duration v) { maxLinger = v; return this; }
+        public Builder retain(Duration v) { retain = v; return this; }
+        public Builder maxRetained(int v) { maxRetained = v; return this; }
+        public Builder stdinTimeout(Duration v) { stdinTimeout = v; return this; }
 
         /** Validates and builds. */
         public ServerConfig build() {
@@ -192,14 +226,21 @@ public record ServerConfig(String host, int port, String token, Set<String> allo
             require(logMaxBytes >= Math.max(logMemoryBytes, 1 << 20), "log_max", logMaxBytes,
                     ">= 1 MiB and >= log_memory");
             require(logTotalBytes >= logMaxBytes, "log_total", logTotalBytes, ">= log_max");
-            if (token == null && !isLoopback(host)) {
+            require(linger.toMillis() >= 100, "linger", linger, ">= 0.1s");
+            require(linger.compareTo(maxLinger) <= 0, "linger", linger, "<= max_linger (" + maxLinger + ")");
+            require(!retain.isNegative(), "retain", retain, ">= 0");
+            require(maxRetained >= 0, "max_retained", maxRetained, ">= 0");
+            require(stdinTimeout.toMillis() >= 10, "stdin_timeout", stdinTimeout, ">= 0.01s");
+            require(tokens.stream().noneMatch(String::isBlank), "token", tokens, "not blank");
+            if (tokens.isEmpty() && !isLoopback(host)) {
                 throw new IllegalArgumentException("Binding to " + host + " exposes command execution beyond this "
                         + "machine; set a token with --token or CCX_TOKEN (or bind to 127.0.0.1)");
             }
-            return new ServerConfig(host, port, token, allowedOrigins, maxSessions, maxProcesses,
+            return new ServerConfig(host, port, tokens, allowedOrigins, maxSessions, maxProcesses,
                     maxProcessesPerSession, maxMessageBytes, maxLineBytes, shell, allowedCommands, killGrace,
                     pingInterval, sendTimeout, outboundBytes, stateDir, redisUrl, redisTimeout, redisPrefix,
-                    predictTimeouts, spawner, logMemoryBytes, logMaxBytes, logTotalBytes);
+                    predictTimeouts, spawner, logMemoryBytes, logMaxBytes, logTotalBytes, linger, maxLinger, retain,
+                    maxRetained, stdinTimeout);
         }
     }
 

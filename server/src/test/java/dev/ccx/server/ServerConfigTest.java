@@ -28,7 +28,7 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.builder().build();
         assertThat(c.host()).isEqualTo("127.0.0.1");
         assertThat(c.port()).isEqualTo(8003);
-        assertThat(c.token()).isNull();
+        assertThat(c.tokens()).isEmpty();
         assertThat(c.allowedOrigins()).isEmpty();
         assertThat(c.allowedCommands()).isEmpty();
         assertThat(c.maxProcessesPerSession()).isEqualTo(1);
@@ -45,14 +45,14 @@ class ServerConfigTest {
     void wildcardHostWithTokenBuilds() {
         ServerConfig c = builder().host("0.0.0.0").token("s3cret").build();
         assertThat(c.host()).isEqualTo("0.0.0.0");
-        assertThat(c.token()).isEqualTo("s3cret");
+        assertThat(c.tokens()).containsExactly("s3cret");
     }
 
     @Test
     void loopbackHostsNeedNoToken() {
-        assertThat(builder().host("127.0.0.1").build().token()).isNull();
-        assertThat(builder().host("localhost").build().token()).isNull();
-        assertThat(builder().host("::1").build().token()).isNull();
+        assertThat(builder().host("127.0.0.1").build().tokens()).isEmpty();
+        assertThat(builder().host("localhost").build().tokens()).isEmpty();
+        assertThat(builder().host("::1").build().tokens()).isEmpty();
     }
 
     @Test
@@ -91,7 +91,7 @@ class ServerConfigTest {
         refused(b -> b.environment(Map.of("CCX_HOST", "0.0.0.0")), "token");
         ServerConfig c = builder().environment(Map.of("CCX_HOST", "0.0.0.0", "CCX_TOKEN", "t0k",
                 "ALLOWED_COMMANDS", "echo, ls")).port(0).build();
-        assertThat(c.token()).isEqualTo("t0k");
+        assertThat(c.tokens()).containsExactly("t0k");
         assertThat(c.allowedCommands()).containsExactlyInAnyOrder("echo", "ls");
     }
 

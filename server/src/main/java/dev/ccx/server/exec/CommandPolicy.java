@@ -60,7 +60,8 @@ public final class CommandPolicy {
         Path program = resolve(argv.getFirst(), cwd, env.getOrDefault("PATH", ""));
         String display = p.command() != null ? p.command() : String.join(" ", argv);
         return new LaunchPlan(program, List.copyOf(argv), cwd, Map.copyOf(env), display,
-                Durations.ofSecondsOrNull(p.timeout()), Durations.ofSecondsOrNull(p.idleTimeout()), null, null, null);
+                Durations.ofSecondsOrNull(p.timeout()), Durations.ofSecondsOrNull(p.idleTimeout()), null, null, null,
+                Boolean.TRUE.equals(p.stdin()));
     }
 
     private List<String> argv(ExecuteParams p) {

@@ -9,6 +9,9 @@ public interface ExecOwner {
     /** The session id, for logs. */
     String sessionId();
 
+    /** The credentials the connection presented: executions it starts are visible to these only. */
+    String principal();
+
     /** Takes one of the session's process slots; {@code false} when all are in use. */
     boolean tryAcquireSlot();
 

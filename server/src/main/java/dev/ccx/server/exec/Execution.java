@@ -5,6 +5,9 @@ import dev.ccx.protocol.ControlResult;
 import dev.ccx.protocol.ControlType;
 import dev.ccx.protocol.EndReason;
 import dev.ccx.protocol.ErrorCode;
+import dev.ccx.protocol.ExecutionList;
+import dev.ccx.protocol.OnDisconnect;
+import dev.ccx.protocol.StdinResult;
 import dev.ccx.protocol.Methods;
 import dev.ccx.protocol.ProcessCompleted;
 import dev.ccx.protocol.ProcessError;
@@ -18,6 +21,9 @@ import dev.ccx.server.process.Signal;
 import dev.ccx.server.process.SpawnException;
 import dev.ccx.server.process.SpawnRequest;
 import dev.ccx.server.process.StdStream;
+import dev.ccx.server.process.StdinWrite;
+import java.time.Duration;
+import java.util.Map;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -58,6 +64,7 @@ public final class Execution implements ProcessListener {
 
     private final String id;
     private final ExecOwner owner;
+    private final Ownership ownership;
     private final LaunchPlan plan;
     private final Supervision sup;
     private final ExecutionLog log;
@@ -83,13 +90,24 @@ public final class Execution implements ProcessListener {
     private volatile long lastOutputNanos;
     private volatile int exitCode = -1;
     private long startNanos;
+    private final long startedAtMillis = System.currentTimeMillis();
+    private volatile long endedAtMillis;
     private ScheduledFuture<?> deadline;
     private ScheduledFuture<?> idle;
+    /** Connections following the execution now. */
+    private final AtomicInteger followers = new AtomicInteger();
+    /** Ends a kept execution nobody follows; under the lock. */
+    private ScheduledFuture<?> lingering;
+    /** Bytes handed to the stdin pipe and not yet in it. */
+    private final AtomicLong stdinPending = new AtomicLong();
+    /** Set once {@code eof} has been asked for: nothing more may be written. */
+    private final AtomicBoolean stdinClosed = new AtomicBoolean();
 
-    Execution(String id, ExecOwner owner, LaunchPlan plan, Supervision sup, ExecutionLog log,
+    Execution(String id, ExecOwner owner, Ownership ownership, LaunchPlan plan, Supervision sup, ExecutionLog log,
               Consumer<Execution> onFinished) {
         this.id = id;
         this.owner = owner;
+        this.ownership = ownership;
         this.plan = plan;
         this.sup = sup;
         this.log = log;
@@ -99,6 +117,27 @@ public final class Execution implements ProcessListener {
             new StreamEncoder(StdStream.STDERR, id, sup.maxLineBytes(), log)};
         // Opened before anything is appended, held until the execute result is placed in front of process.started.
         this.ownerCursor = log.open(1, owner::wake, true);
+        followers.set(1);
+    }
+
+    /** Who may see it, and what a lost connection does to it. */
+    public Ownership ownership() {
+        return ownership;
+    }
+
+    /** The log every notification of the execution goes to, for followers that attach. */
+    public ExecutionLog log() {
+        return log;
+    }
+
+    /** The session that started it. */
+    public ExecOwner owner() {
+        return owner;
+    }
+
+    /** The command as the client wrote it. */
+    public String display() {
+        return plan.display();
     }
 
     /** The execution id. */
@@ -148,7 +187,8 @@ public final class Execution implements ProcessListener {
         startNanos = System.nanoTime();
         lastOutputNanos = startNanos;
         try {
-            sup.engine().spawn(new SpawnRequest(plan.program(), plan.argv(), plan.cwd(), plan.env(), false), this);
+            sup.engine().spawn(new SpawnRequest(plan.program(), plan.argv(), plan.cwd(), plan.env(), plan.stdin()),
+                    this);
         } catch (SpawnException e) {
             abandon();
             throw new ExecException(ErrorCode.SPAWN_FAILED, "Cannot start '" + plan.display() + "': "
@@ -203,6 +243,137 @@ public final class Execution implements ProcessListener {
         } finally {
             lock.unlock();
         }
+    }
+
+    // ---- followers ----------------------------------------------------------------------------------------------
+
+    /** Another connection follows the execution: a kept one no longer lingers. */
+    public void followed() {
+        lock.lock();
+        try {
+            followers.incrementAndGet();
+            if (lingering != null) {
+                lingering.cancel(false);
+                lingering = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A connection stopped following (detached, or its connection is gone). A kept execution that nobody follows
+     * any more starts to linger: it ends with reason {@code abandoned} unless somebody attaches within its linger.
+     */
+    public void unfollowed() {
+        lock.lock();
+        try {
+            if (followers.decrementAndGet() == 0 && ownership.keep() && reason.get() == null && !finished.get()) {
+                lingering = schedule(ownership.linger().toNanos(), this::lingerOver, null);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void lingerOver() {
+        lock.lock();
+        try {
+            if (followers.get() == 0) {
+                LOG.info("execution {}: nobody attached within its linger of {}s; ending it", id,
+                        Durations.seconds(ownership.linger()));
+                end(EndReason.ABANDONED);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Connections following it now. */
+    public int followers() {
+        return followers.get();
+    }
+
+    /** What {@code executions} lists about it. */
+    public ExecutionList.ExecutionInfo info() {
+        ProcessCompleted done = completion.isDone() && !completion.isCancelled() ? completion.join() : null;
+        ProcessGroup g = group;
+        return new ExecutionList.ExecutionInfo(id, abbreviate(plan.display()), done == null ? "running" : "completed",
+                g == null ? 0 : g.pgid(), ownership.keep() ? OnDisconnect.KEEP : OnDisconnect.KILL, stdinOpen(),
+                startedAtMillis / 1000.0, done == null ? null : endedAtMillis / 1000.0,
+                done == null ? null : done.reason(), done == null ? null : done.exitCode(), log.nextSeq() - 1,
+                log.oldestSeq(), followers.get());
+    }
+
+    /** Whether {@code stdin} requests can still be written: a pipe was asked for, not closed, the process alive. */
+    public boolean stdinOpen() {
+        return plan.stdin() && !stdinClosed.get() && reason.get() == null;
+    }
+
+    // ---- stdin --------------------------------------------------------------------------------------------------
+
+    /**
+     * Writes {@code bytes} to the process's stdin, then closes it when {@code eof}. The future completes with the
+     * result once the bytes are in the pipe; it fails with STDIN_TIMEOUT when the process has not taken them within
+     * {@code timeout} (the rest is withdrawn), with STDIN_CLOSED when the pipe is or gets closed.
+     *
+     * @throws ExecException STDIN_CLOSED (no pipe, closed, or ended), STDIN_FULL (more than {@code maxPending}
+     *                       bytes would wait for the process)
+     */
+    public CompletableFuture<StdinResult> stdin(byte[] bytes, boolean eof, Duration timeout, long maxPending) {
+        if (!plan.stdin()) {
+            throw new ExecException(ErrorCode.STDIN_CLOSED, "Execution " + id + " has no stdin: it was started "
+                    + "without stdin: true (its stdin is /dev/null)");
+        }
+        if (reason.get() != null || finished.get()) {
+            throw new ExecException(ErrorCode.STDIN_CLOSED, "Execution " + id + " has ended; its stdin is closed");
+        }
+        long pending = stdinPending.addAndGet(bytes.length);
+        if (pending > maxPending && bytes.length > 0) {
+            stdinPending.addAndGet(-bytes.length);
+            throw new ExecException(ErrorCode.STDIN_FULL, "Execution " + id + " has " + (pending - bytes.length)
+                    + " bytes of stdin waiting for the process to read them; " + bytes.length + " more would pass the "
+                    + "bound of " + maxPending + ". Wait for earlier stdin requests to be answered",
+                    Map.of("pending", pending - bytes.length, "max", maxPending));
+        }
+        if (eof ? !stdinClosed.compareAndSet(false, true) : stdinClosed.get()) {
+            stdinPending.addAndGet(-bytes.length);
+            throw new ExecException(ErrorCode.STDIN_CLOSED, "The stdin of execution " + id
+                    + " is closed (eof was sent)");
+        }
+        RunningProcess p = process;
+        StdinWrite write = bytes.length == 0 ? null : p.writeStdin(bytes);
+        if (eof) {
+            p.closeStdin();
+        }
+        if (write == null) {
+            stdinPending.addAndGet(-bytes.length);
+            return CompletableFuture.completedFuture(new StdinResult(id, 0, eof));
+        }
+        CompletableFuture<StdinResult> result = new CompletableFuture<>();
+        write.done().whenComplete((v, e) -> {
+            stdinPending.addAndGet(-bytes.length);
+            if (e == null) {
+                result.complete(new StdinResult(id, bytes.length, eof));
+            } else {
+                result.completeExceptionally(new ExecException(ErrorCode.STDIN_CLOSED, "The stdin of execution " + id
+                        + " was closed after " + write.written() + " of " + bytes.length + " bytes were written ("
+                        + e.getMessage() + ")", Map.of("written", write.written())));
+            }
+        });
+        ScheduledFuture<?> timer = schedule(timeout.toNanos(), () -> {
+            if (!write.done().isDone()) {
+                p.withdrawStdin(write);
+                result.completeExceptionally(new ExecException(ErrorCode.STDIN_TIMEOUT, "The process of execution "
+                        + id + " did not read its stdin: " + write.written() + " of " + bytes.length + " bytes were "
+                        + "written within " + Durations.seconds(timeout) + "s (stdin_timeout); the rest was withdrawn",
+                        Map.of("written", write.written())));
+            }
+        }, () -> p.withdrawStdin(write));
+        if (timer != null) {
+            result.whenComplete((r, e) -> timer.cancel(false));
+        }
+        return result;
     }
 
     /** Ends the execution for {@code why} unless it is already ending; returns whether this call ended it. */
@@ -440,6 +611,9 @@ public final class Execution implements ProcessListener {
     }
 
     private void cancelTimers() {
+        if (lingering != null) {
+            lingering.cancel(false);
+        }
         if (deadline != null) {
             deadline.cancel(false);
         }
@@ -495,6 +669,7 @@ public final class Execution implements ProcessListener {
                 return;
             }
             cancelTimers();
+            endedAtMillis = System.currentTimeMillis();
             // The slots are free before the client can learn that the execution is over, so its next one fits.
             owner.finished(this);
             onFinished.accept(this);
@@ -536,9 +711,14 @@ public final class Execution implements ProcessListener {
             case IDLE_TIMEOUT -> "No output for " + Durations.seconds(plan.idleTimeout()) + "s (idle_timeout)";
             case CANCELED -> "Canceled by the client";
             case DISCONNECT -> "The client disconnected";
+            case ABANDONED -> "Nobody attached within its linger of " + Durations.seconds(ownership.linger()) + "s";
             case SHUTDOWN -> "The server shut down";
             case ERROR -> "Supervision failed; see process.error";
         };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 199) + "\u2026";
     }
 
     private void signalQuietly(ProcessGroup g, Signal signal) {

@@ -4,6 +4,8 @@ package dev.ccx.server.exec;
 import dev.ccx.protocol.EndReason;
 import dev.ccx.protocol.ErrorCode;
 import dev.ccx.protocol.ExecuteParams;
+import dev.ccx.protocol.ExecutionList;
+import dev.ccx.protocol.OnDisconnect;
 import dev.ccx.server.concurrent.Threads;
 import dev.ccx.server.log.LogStore;
 import dev.ccx.server.process.GroupLedger;
@@ -14,7 +16,11 @@ import dev.ccx.server.timing.TaskKey;
 import dev.ccx.server.timing.TimingService;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +38,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Limits are taken with {@code tryAcquire}: at a limit the request fails at once with PROCESS_LIMIT, nothing is
  * queued. Both slots are returned by the execution itself just before its {@code process.completed} is appended.
+ *
+ * <p><b>Retention.</b> Every execution, running or ended, is found by id (for {@code attach}, {@code control},
+ * {@code stdin}) only by connections with the credentials it was started with. An ended execution stays listable and
+ * replayable for {@link Retention#retain()}, at most {@link Retention#maxRetained()} of them (the oldest goes
+ * first); then its log is discarded.
  *
  * <p>Admission and shutdown exclude each other: an execute is admitted, spawned and registered under the read side
  * of a lock whose write side {@link #close()} takes to mark the service closing and take its snapshot. So an
@@ -53,6 +64,9 @@ public final class ExecutionService implements AutoCloseable {
     private final int maxProcesses;
     private final Semaphore slots;
     private final Map<String, Execution> running = new ConcurrentHashMap<>();
+    /** Ended executions in the order they ended; guarded by itself, held for map operations only. */
+    private final LinkedHashMap<String, Execution> retained = new LinkedHashMap<>();
+    private final Retention retention;
     private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
     private boolean closing;
 
@@ -66,15 +80,18 @@ public final class ExecutionService implements AutoCloseable {
      * @param maxProcesses    executions the whole server runs at once
      * @param grace           SIGTERM-to-SIGKILL grace period
      * @param maxLineBytes    longest output line delivered whole
+     * @param retention       how long executions outlive their connection and their end
      */
     public ExecutionService(CommandPolicy policy, TimingService timing, boolean predictTimeouts, ProcessEngine engine,
-                            LogStore logs, GroupLedger ledger, int maxProcesses, Duration grace, int maxLineBytes) {
+                            LogStore logs, GroupLedger ledger, int maxProcesses, Duration grace, int maxLineBytes,
+                            Retention retention) {
         this(policy, timing, predictTimeouts, logs, maxProcesses,
-                new Supervision(Threads.scheduler("timer"), grace.toNanos(), maxLineBytes, engine, ledger));
+                new Supervision(Threads.scheduler("timer"), grace.toNanos(), maxLineBytes, engine, ledger), retention);
     }
 
     ExecutionService(CommandPolicy policy, TimingService timing, boolean predictTimeouts, LogStore logs,
-                     int maxProcesses, Supervision sup) {
+                     int maxProcesses, Supervision sup, Retention retention) {
+        this.retention = retention;
         this.policy = policy;
         this.timing = timing;
         this.predictTimeouts = predictTimeouts;
@@ -110,6 +127,7 @@ public final class ExecutionService implements AutoCloseable {
      * @throws ExecException for every reason the command cannot run
      */
     public Execution execute(ExecOwner owner, ExecuteParams params) {
+        Ownership ownership = ownership(owner, params);
         LaunchPlan plan = withTiming(policy.plan(params), params);
         if (!owner.tryAcquireSlot()) {
             throw new ExecException(ErrorCode.PROCESS_LIMIT, "A process is already running (max_processes_per_session="
@@ -123,7 +141,7 @@ public final class ExecutionService implements AutoCloseable {
                         Map.of("limit", "max_processes", "max", maxProcesses));
             }
             try {
-                Execution execution = admit(owner, plan);
+                Execution execution = admit(owner, ownership, plan);
                 started = true;
                 return execution;
             } finally {
@@ -138,14 +156,77 @@ public final class ExecutionService implements AutoCloseable {
         }
     }
 
-    private Execution admit(ExecOwner owner, LaunchPlan plan) {
+    private Ownership ownership(ExecOwner owner, ExecuteParams params) {
+        boolean keep = params.onDisconnect() == OnDisconnect.KEEP;
+        if (params.linger() == null) {
+            return new Ownership(owner.principal(), keep, keep ? retention.linger() : null);
+        }
+        if (!keep) {
+            throw new ExecException(ErrorCode.INVALID_PARAMS, "params.linger applies to kept executions only: "
+                    + "add on_disconnect: \"keep\"");
+        }
+        Duration linger = Durations.ofSeconds(params.linger());
+        if (linger.compareTo(retention.maxLinger()) > 0) {
+            throw new ExecException(ErrorCode.INVALID_PARAMS, "params.linger is " + params.linger() + "s; this "
+                    + "server allows at most " + Durations.seconds(retention.maxLinger()) + "s (max_linger)",
+                    Map.of("max", Durations.seconds(retention.maxLinger())));
+        }
+        return new Ownership(owner.principal(), true, linger);
+    }
+
+    /**
+     * The execution {@code id}, running or retained, if {@code principal} may see it.
+     *
+     * @throws ExecException NO_SUCH_PROCESS otherwise, with the same message whether the id is unknown or belongs to
+     *                       other credentials, so ids cannot be probed
+     */
+    public Execution find(String id, String principal) {
+        Execution e = running.get(id);
+        if (e == null) {
+            synchronized (retained) {
+                e = retained.get(id);
+            }
+        }
+        if (e == null || !e.ownership().principal().equals(principal)) {
+            throw new ExecException(ErrorCode.NO_SUCH_PROCESS, "No execution " + id + " that this connection may "
+                    + "see (unknown id, started with other credentials, or ended more than "
+                    + retention.retain().toSeconds() + "s ago)");
+        }
+        return e;
+    }
+
+    /** What {@code executions} answers: running ones (oldest first), then retained ones (newest first). */
+    public ExecutionList list(String principal) {
+        List<Execution> ended;
+        synchronized (retained) {
+            ended = new ArrayList<>(retained.values());
+        }
+        List<ExecutionList.ExecutionInfo> out = new ArrayList<>();
+        running.values().stream()
+                .filter(e -> e.ownership().principal().equals(principal) && !retainedNow(e, ended))
+                .map(Execution::info).sorted(Comparator.comparingDouble(ExecutionList.ExecutionInfo::startedAt))
+                .forEach(out::add);
+        for (Execution e : ended.reversed()) {
+            if (e.ownership().principal().equals(principal)) {
+                out.add(e.info());
+            }
+        }
+        return new ExecutionList(out);
+    }
+
+    /** An execution ends by moving from running to retained: for a moment it is in both. */
+    private static boolean retainedNow(Execution e, List<Execution> ended) {
+        return e.isFinished() && ended.contains(e);
+    }
+
+    private Execution admit(ExecOwner owner, Ownership ownership, LaunchPlan plan) {
         admission.readLock().lock();
         try {
             if (closing) {
                 throw new ExecException(ErrorCode.SHUTTING_DOWN, "The server is shutting down");
             }
             String id = HexFormat.of().formatHex(randomBytes());
-            Execution execution = new Execution(id, owner, plan, sup, logs.create(id), this::finished);
+            Execution execution = new Execution(id, owner, ownership, plan, sup, logs.create(id), this::finished);
             running.put(id, execution);
             try {
                 execution.launch();
@@ -153,8 +234,8 @@ public final class ExecutionService implements AutoCloseable {
                 running.remove(id);
                 throw e;
             }
-            LOG.info("start exec={} session={} pid={} command={}", id, owner.sessionId(), execution.pid(),
-                    abbreviate(plan.display()));
+            LOG.info("start exec={} session={} pid={} keep={} command={}", id, owner.sessionId(), execution.pid(),
+                    ownership.keep(), abbreviate(plan.display()));
             execution.completion().thenAccept(done -> timing.record(timing.runRecord(plan.taskKey(),
                     done.executionTime(), done.exitCode(), done.reason(), Durations.seconds(plan.timeout()))));
             return execution;
@@ -174,6 +255,7 @@ public final class ExecutionService implements AutoCloseable {
      * once the service has closed).
      */
     private void finished(Execution execution) {
+        retain(execution);
         running.remove(execution.id());
         slots.release();
         ProcessGroup group = execution.group();
@@ -181,6 +263,42 @@ public final class ExecutionService implements AutoCloseable {
             background.execute(() -> sup.ledger().forget(group));
         } catch (RejectedExecutionException e) {
             sup.ledger().forget(group);
+        }
+    }
+
+    /** Keeps an ended execution for replay, and lets the oldest retained one go past the count limit. */
+    private void retain(Execution execution) {
+        List<Execution> gone = new ArrayList<>(1);
+        synchronized (retained) {
+            retained.put(execution.id(), execution);
+            while (retained.size() > retention.maxRetained()) {
+                Iterator<Execution> eldest = retained.values().iterator();
+                gone.add(eldest.next());
+                eldest.remove();
+            }
+        }
+        gone.forEach(e -> e.log().discard());
+        try {
+            timer.schedule(() -> forget(execution), retention.retain().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            forget(execution); // the service is closing: nobody will attach
+        }
+    }
+
+    private void forget(Execution execution) {
+        boolean removed;
+        synchronized (retained) {
+            removed = retained.remove(execution.id(), execution);
+        }
+        if (removed) {
+            execution.log().discard();
+        }
+    }
+
+    /** Ended executions retained now. */
+    public int retainedCount() {
+        synchronized (retained) {
+            return retained.size();
         }
     }
 
@@ -260,8 +378,9 @@ public final class ExecutionService implements AutoCloseable {
         return true;
     }
 
+    /** 128 random bits: the id of a kept execution is all it takes to attach to it, so it cannot be guessed. */
     private static byte[] randomBytes() {
-        byte[] b = new byte[6];
+        byte[] b = new byte[16];
         IDS.nextBytes(b);
         return b;
     }

@@ -22,20 +22,21 @@ import java.util.Map;
  * @param timeoutSource   where {@code timeout} came from: explicit, history, similar, default or none
  *                        ({@code null} before classification)
  * @param expectedSeconds typical duration of this kind of task, or {@code null} when unknown
+ * @param stdin           a pipe as stdin ({@code /dev/null} when {@code false})
  */
 public record LaunchPlan(Path program, List<String> argv, Path cwd, Map<String, String> env, String display,
                          Duration timeout, Duration idleTimeout, TaskKey taskKey, String timeoutSource,
-                         Double expectedSeconds) {
+                         Double expectedSeconds, boolean stdin) {
 
     /** This plan, classified, keeping the timeout the request gave (or none). */
     public LaunchPlan classified(TaskKey key) {
         return new LaunchPlan(program, argv, cwd, env, display, timeout, idleTimeout, key,
-                timeout != null ? "explicit" : "none", null);
+                timeout != null ? "explicit" : "none", null, stdin);
     }
 
     /** This plan, classified, with the predicted timeout. */
     public LaunchPlan predicted(Estimate e) {
         return new LaunchPlan(program, argv, cwd, env, display, Durations.ofSeconds(e.timeoutSeconds()), idleTimeout,
-                e.key(), e.source(), e.expectedSeconds());
+                e.key(), e.source(), e.expectedSeconds(), stdin);
     }
 }

@@ -6,10 +6,15 @@ package dev.ccx.server.log;
  * execution writes to and every follower reads from, each at its own pace. The execution never waits for a
  * follower, and a follower never holds anything the execution needs.
  *
- * <p>Bounded: recent frames are kept in memory, older ones on disk, within per-log and total limits. When a
- * follower falls so far behind that both are full, {@link #hasRoom()} turns false and the producer stops reading
- * the process's pipe, so the process is held back by its own pipe; nothing is ever dropped that a follower still
- * needs. Frames that every follower has read may be dropped from the oldest end when room is needed.
+ * <p>Bounded: recent frames are kept in memory, older ones on disk, within per-log and total limits. Every frame is
+ * kept for later replay ({@code attach} from any position) as long as the limits allow; when a disk limit is reached,
+ * the oldest frames that every current follower has read go first, and a position that went gets
+ * {@link LogPositionException}, never a silent gap. When the memory is full and the disk cannot take more, or a
+ * follower falls so far behind that the limits hold only what it has not read, {@link #hasRoom()} turns false and the
+ * producer stops reading the process's pipe, so the process is held back by its own pipe: nothing is ever dropped
+ * that a follower still needs.
+ *
+ * <p>Lifetime: a log outlives its execution's end, so the end can be replayed, until {@link #discard()}.
  *
  * <p>Implementations: {@link SpillingLog} (memory, then files in the state directory). The cluster adds one on
  * Redis Streams.
@@ -36,8 +41,14 @@ public interface ExecutionLog {
     /** Runs {@code task} once, when there is room again (or at once, if there is; or when the log is closed). */
     void whenRoom(Runnable task);
 
-    /** No frame follows. Followers get {@link Cursor.Progress#END} once they have read everything. */
+    /**
+     * No frame follows. Followers get {@link Cursor.Progress#END} once they have read everything. The log stays
+     * readable (mostly from disk) until {@link #discard()}.
+     */
     void end();
+
+    /** Nobody new may open the log; its memory and files go once its last cursor closes. Idempotent. */
+    void discard();
 
     /**
      * A cursor at {@code fromSeq}.

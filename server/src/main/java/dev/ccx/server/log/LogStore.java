@@ -60,6 +60,9 @@ public final class LogStore implements AutoCloseable {
     private final Map<String, SpillingLog> logs = new ConcurrentHashMap<>();
     private final Set<SpillingLog> waitingForDisk = ConcurrentHashMap.newKeySet();
     private final Set<SpillingLog> waitingForRoom = ConcurrentHashMap.newKeySet();
+    /** Ended logs, retained for replay, in the order they ended. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<SpillingLog> endedOrder =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
     private final Thread worker;
     private volatile boolean closed;
@@ -183,9 +186,31 @@ public final class LogStore implements AutoCloseable {
         return waitingForDisk.contains(log);
     }
 
+    /** {@code log} has ended: it is retained for replay, and may give way to live logs that need disk room. */
+    void ended(SpillingLog log) {
+        endedOrder.add(log);
+    }
+
+    /**
+     * {@code requester} needs disk room the total limit does not have: the retained log that ended first, followed
+     * by nobody, goes (its execution stays listed; an attach to it gets the position error). On the disk thread.
+     */
+    void reclaim(SpillingLog requester) {
+        for (SpillingLog log : endedOrder) {
+            if (log != requester && log.reclaimable()) {
+                endedOrder.remove(log);
+                logs.remove(log.id());
+                LOG.info("log {}: dropped to make disk room for running executions (log_total)", log.id());
+                log.close();
+                return;
+            }
+        }
+    }
+
     /** {@code log} is done with: its memory and files go (on the disk thread). */
     void release(SpillingLog log) {
         logs.remove(log.id());
+        endedOrder.remove(log);
         waitingForDisk.remove(log);
         waitingForRoom.remove(log);
         submit(log::close);

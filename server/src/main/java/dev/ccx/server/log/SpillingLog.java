@@ -30,6 +30,8 @@ final class SpillingLog implements ExecutionLog {
     private static final int FRAME_OVERHEAD = 24;
     /** What a log keeps in memory while all logs together are over their memory budget. */
     static final long SHARE_BYTES = 64 * 1024;
+    /** What an ended log keeps in memory while it is retained; more goes to disk, so retained logs cost little. */
+    static final long ENDED_MEMORY_BYTES = 8 * 1024;
 
     private final String id;
     private final LogStore store;
@@ -54,12 +56,13 @@ final class SpillingLog implements ExecutionLog {
     private int segmentsMade;
     private long diskBytes;
     private boolean diskBlocked;
-    /** Counts {@link #letReadFramesGo()} calls, so a spill that was under way while frames went knows it. */
+    /** Counts drops of frames from memory, so a spill that was under way while frames went knows it. */
     private long dropped;
     private boolean diskWarned;
     private boolean spillQueued;
 
     private boolean ended;
+    private boolean discarded;
     private boolean released;
     private boolean closed;
     private final List<CursorImpl> cursors = new ArrayList<>();
@@ -139,57 +142,21 @@ final class SpillingLog implements ExecutionLog {
 
     @Override
     public boolean hasRoom() {
-        if (roomNow()) {
-            return true;
-        }
-        lock.lock();
-        try {
-            letReadFramesGo();
-        } finally {
-            lock.unlock();
-        }
-        return roomNow();
-    }
-
-    private boolean roomNow() {
         return memBytes < hardBytes && !(memBytes > SHARE_BYTES && store.memoryOver(2));
     }
 
     /**
-     * The memory is full: frames that every cursor has read go now, from the old end (whatever of them is on disk
-     * too), rather than the producer waiting for the disk thread to store output nobody needs any more. Keeping
-     * old output for later readers is worth a disk write, never a held-back process. Under the lock.
+     * Whether this log should move frames to disk: past its own bound, or its share when all logs are over, or,
+     * once it has ended, past the little an ended log keeps in memory while it is retained for replay.
      */
-    private void letReadFramesGo() {
-        long read = readByAll();
-        if (closed || read <= memFirst) {
-            return; // nothing in memory that everyone has read (and then the disk holds unread frames)
-        }
-        if (!segments.isEmpty()) {
-            List<Segment> gone = List.copyOf(segments);
-            for (Segment seg : gone) {
-                store.unreserve(seg.size);
-            }
-            segments.clear();
-            batches.clear();
-            diskBytes = 0;
-            store.submit(() -> deleteNow(gone));
-        }
-        dropped++; // a spill in flight now writes frames that are gone: it is let go too
-        long target = memBytes >= hardBytes ? softBytes / 2 : SHARE_BYTES / 2;
-        int n = 0;
-        long left = memBytes;
-        while (n < count && memFirst + n < read && left > target) {
-            left -= memoryFrame(memFirst + n).length + FRAME_OVERHEAD;
-            n++;
-        }
-        removeFromMemory(n);
-        oldest = memFirst;
+    private boolean overMemory() {
+        return memBytes > softBytes || (memBytes > SHARE_BYTES && store.memoryOver(1))
+                || (ended && memBytes > ENDED_MEMORY_BYTES);
     }
 
-    /** Whether this log should move frames to disk: past its own bound, or its share when all logs are over. */
-    private boolean overMemory() {
-        return memBytes > softBytes || (memBytes > SHARE_BYTES && store.memoryOver(1));
+    /** How much memory a spill leaves: half the bound, or half the share, or nothing for an ended log. */
+    private long memoryTarget() {
+        return ended ? 0 : memBytes > softBytes ? softBytes / 2 : SHARE_BYTES / 2;
     }
 
     @Override
@@ -234,18 +201,45 @@ final class SpillingLog implements ExecutionLog {
 
     @Override
     public void end() {
-        boolean release;
+        boolean spill;
         lock.lock();
         try {
             ended = true;
+            spill = overMemory() && !spillQueued && !closed;
+            spillQueued |= spill;
+        } finally {
+            lock.unlock();
+        }
+        publish();
+        store.ended(this);
+        if (spill) {
+            store.submit(this::spill); // retained for replay: the output waits on disk, not in memory
+        }
+    }
+
+    @Override
+    public void discard() {
+        boolean release;
+        lock.lock();
+        try {
+            discarded = true;
             release = cursors.isEmpty() && !released;
             released |= release;
         } finally {
             lock.unlock();
         }
-        publish();
         if (release) {
             store.release(this);
+        }
+    }
+
+    /** Whether the log may be dropped to make disk room for live ones: ended, followed by nobody, not gone yet. */
+    boolean reclaimable() {
+        lock.lock();
+        try {
+            return ended && cursors.isEmpty() && !closed;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -253,8 +247,9 @@ final class SpillingLog implements ExecutionLog {
     public Cursor open(long fromSeq, Runnable onAppend, boolean held) {
         lock.lock();
         try {
-            if (released || fromSeq < oldest || fromSeq > next) {
-                throw new LogPositionException(fromSeq, oldest, next);
+            boolean gone = released || closed || discarded;
+            if (gone || fromSeq < oldest || fromSeq > next) {
+                throw new LogPositionException(fromSeq, gone ? next : oldest, next);
             }
             CursorImpl c = new CursorImpl(fromSeq, onAppend, held);
             cursors.add(c);
@@ -365,6 +360,7 @@ final class SpillingLog implements ExecutionLog {
         Segment last;
         long epoch;
         List<Runnable> room = List.of();
+        boolean reclaim = false;
         lock.lock();
         try {
             spillQueued = false;
@@ -382,7 +378,7 @@ final class SpillingLog implements ExecutionLog {
             }
             first = memFirst;
             long keep = memBytes;
-            long target = memBytes > softBytes ? softBytes / 2 : SHARE_BYTES / 2;
+            long target = memoryTarget();
             for (int i = 0; i < count && (frames.isEmpty() || (keep > target && bytes < maxBatchBytes)); i++) {
                 byte[] f = memoryFrame(first + i);
                 frames.add(f);
@@ -398,6 +394,7 @@ final class SpillingLog implements ExecutionLog {
                     }
                     diskBlocked = true;
                     store.waitForDisk(this);
+                    reclaim = true;
                     return;
                 }
             }
@@ -407,6 +404,9 @@ final class SpillingLog implements ExecutionLog {
             lock.unlock();
             deleteNow(trimmed);
             room.forEach(Runnable::run);
+            if (reclaim) {
+                store.reclaim(this); // retained logs of ended executions give way to live output
+            }
         }
         Segment target = last;
         Segment created = null;
@@ -791,7 +791,7 @@ final class SpillingLog implements ExecutionLog {
                 closed = true;
                 cursors.remove(this);
                 wakeList = cursors.toArray(CursorImpl[]::new);
-                release = ended && cursors.isEmpty() && !released;
+                release = discarded && cursors.isEmpty() && !released;
                 released |= release;
                 retry = diskBlocked && !spillQueued && !release;
             } finally {

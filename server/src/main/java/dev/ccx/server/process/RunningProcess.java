@@ -19,10 +19,21 @@ public interface RunningProcess {
     void closeOutput();
 
     /**
-     * Queues bytes for the process's stdin; the future completes once they are in the pipe, or fails when the pipe
-     * is closed. Only for a process spawned with {@link SpawnRequest#stdin()}.
+     * Queues bytes for the process's stdin; {@link StdinWrite#done()} completes once they are in the pipe, or fails
+     * when the pipe is closed. Only for a process spawned with {@link SpawnRequest#stdin()}.
      */
-    CompletableFuture<Void> writeStdin(byte[] bytes);
+    StdinWrite writeStdin(byte[] bytes);
+
+    /**
+     * Gives up on {@code write}: what is not in the pipe yet is not written, and its {@code done()} fails (an engine
+     * that is blocked in the middle of a write may still finish that one piece, at most {@link #STDIN_PIECE} bytes).
+     */
+    default void withdrawStdin(StdinWrite write) {
+        write.withdraw();
+    }
+
+    /** The most an engine writes to stdin in one call. */
+    int STDIN_PIECE = 8192;
 
     /** Closes stdin once the queued bytes are written, so the process reads end of file. */
     void closeStdin();

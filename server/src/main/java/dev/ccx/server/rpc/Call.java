@@ -50,6 +50,36 @@ final class Call {
         cursor.release(Wire.mapper().writeValueAsBytes(new Envelopes.Response(result, id)));
     }
 
+    /**
+     * Marks the call answered now, for a reply that another thread sends later (exactly once) through the returned
+     * {@link Reply}, or that the session's writer sends as bytes from {@link #encode}.
+     */
+    Reply defer() {
+        markReplied();
+        return new Reply();
+    }
+
+    /** The response carrying {@code result}, encoded, for a reply sent by the session's writer. */
+    byte[] encode(Object result) {
+        return Wire.mapper().writeValueAsBytes(new Envelopes.Response(result, id));
+    }
+
+    /** A reply sent later, by another thread: a result or an error. */
+    final class Reply {
+        private Reply() {
+        }
+
+        /** Sends the result (waiting, at most the send timeout, while the session's queue is full). */
+        void send(Object result) {
+            session.send(new Envelopes.Response(result, id));
+        }
+
+        /** Sends the error {@code failure} maps to. */
+        void fail(Throwable failure) {
+            session.send(ErrorMapper.toResponse(failure, id));
+        }
+    }
+
     private void markReplied() {
         if (replied) {
             throw new IllegalStateException("replied twice");

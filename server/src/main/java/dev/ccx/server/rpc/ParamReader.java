@@ -3,6 +3,7 @@ package dev.ccx.server.rpc;
 
 import dev.ccx.protocol.ErrorCode;
 import dev.ccx.protocol.ExecuteParams;
+import dev.ccx.protocol.OnDisconnect;
 import dev.ccx.server.exec.ExecException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +26,13 @@ final class ParamReader {
     static ExecuteParams execute(JsonNode params) {
         ParamReader r = new ParamReader(params);
         ExecuteParams what = commandOrArgv(params);
+        String onDisconnect = r.string("on_disconnect");
+        OnDisconnect od = onDisconnect == null ? null : OnDisconnect.ofWire(onDisconnect);
+        if (onDisconnect != null && od == null) {
+            throw invalid("params.on_disconnect must be \"kill\" or \"keep\", got \"" + onDisconnect + "\"");
+        }
         return new ExecuteParams(what.command(), what.argv(), r.seconds("timeout"), r.seconds("idle_timeout"),
-                r.string("cwd"), r.stringMap("env"));
+                r.string("cwd"), r.stringMap("env"), od, r.seconds("linger"), r.bool("stdin"));
     }
 
     /** Reads the command: exactly one of {@code command} and {@code argv}; the other fields are left null. */
@@ -125,6 +131,37 @@ final class ParamReader {
             out.put(key, e.getValue().stringValue());
         }
         return out;
+    }
+
+    /** A string that must be there. */
+    String requiredString(String name) {
+        String v = string(name);
+        if (v == null || v.isEmpty()) {
+            throw invalid("params." + name + " is required (a non-empty string)");
+        }
+        return v;
+    }
+
+    boolean bool(String name) {
+        JsonNode n = params.get(name);
+        if (n == null || n.isNull()) {
+            return false;
+        }
+        if (!n.isBoolean()) {
+            throw invalid("params." + name + " must be true or false, got " + describe(n));
+        }
+        return n.booleanValue();
+    }
+
+    long nonNegativeLong(String name, long absent) {
+        JsonNode n = params.get(name);
+        if (n == null || n.isNull()) {
+            return absent;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+            throw invalid("params." + name + " must be a whole number >= 0, got " + describe(n));
+        }
+        return n.longValue();
     }
 
     static ExecException invalid(String message) {

@@ -1,7 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.rpc;
 
+import dev.ccx.protocol.AttachResult;
 import dev.ccx.protocol.Connected;
+import dev.ccx.protocol.DetachResult;
+import dev.ccx.protocol.StdinResult;
+import dev.ccx.server.concurrent.Threads;
+import dev.ccx.server.log.LogPositionException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import dev.ccx.protocol.ControlResult;
 import dev.ccx.protocol.ControlType;
 import dev.ccx.protocol.Envelopes;
@@ -33,32 +44,45 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * except {@code pong}, which is only a liveness signal. A request without an {@code id} is answered too, with
  * {@code id: null}, because the original answered such requests and its clients rely on it.
  */
-public final class RpcDispatcher {
+public final class RpcDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcDispatcher.class);
     private static final List<String> CAPABILITIES =
             List.of("execute", "control", "stream", "argv", "idle_timeout", "multi_execution", "seq", "estimate",
-                    "history", "stats");
+                    "history", "stats", "attach", "stdin");
+    /** The most one {@code stdin} request may carry, decoded. */
+    static final int MAX_STDIN_BYTES = 1 << 20;
+    /** The most stdin bytes that may wait for one process to read them; more is refused, never queued. */
+    static final long MAX_STDIN_PENDING = 4L << 20;
 
     private final ExecutionService executions;
     private final String version;
     private final Connected.Limits limits;
     private final Map<String, RpcMethod> methods;
+    private final Duration stdinTimeout;
+    /** Sends the replies that come later (stdin), off the engine's and timer's threads. */
+    private final ExecutorService replies = Threads.virtualPerTask("reply");
 
     /**
      * @param executions where commands run
      * @param timing     history and estimates
      * @param version    the server version for {@code connected}
      * @param limits     the limits announced in {@code connected}
+     * @param stdinTimeout how long a {@code stdin} request waits for the process to read
      */
     public RpcDispatcher(ExecutionService executions, TimingService timing, String version,
-                         Connected.Limits limits) {
+                         Connected.Limits limits, Duration stdinTimeout) {
         this.executions = executions;
+        this.stdinTimeout = stdinTimeout;
         this.version = version;
         this.limits = limits;
         TimingMethods timingMethods = new TimingMethods(timing);
         this.methods = Map.of(
                 Methods.EXECUTE, this::execute,
                 Methods.CONTROL, this::control,
+                Methods.ATTACH, this::attach,
+                Methods.DETACH, this::detach,
+                Methods.EXECUTIONS, call -> call.reply(executions.list(call.session().principal())),
+                Methods.STDIN, this::stdin,
                 Methods.ESTIMATE, timingMethods::estimate,
                 Methods.HISTORY, timingMethods::history,
                 Methods.STATS, timingMethods::stats,
@@ -167,7 +191,7 @@ public final class RpcDispatcher {
         } catch (IllegalArgumentException e) {
             throw ParamReader.invalid("params.type must be PAUSE, RESUME or CANCEL, got \"" + typeName + "\"");
         }
-        Execution execution = target(call.session(), r.string("execution_id"));
+        Execution execution = target(call.session(), r.string("execution_id"), executions);
         Cursor cursor = call.session().cursor(execution.id());
         ControlResult result = execution.control(type, cursor);
         if (cursor != null) {
@@ -177,12 +201,22 @@ public final class RpcDispatcher {
         }
     }
 
-    private static Execution target(ClientSession session, String executionId) {
+    /**
+     * The execution a request names: one this session follows (any follower may control it), or a kept one its
+     * credentials may see (a kept execution is addressed from any connection: {@code ccx cancel ID}). An execution
+     * that ends with its connection belongs to that connection and its followers only. Without an id, the only one
+     * this session started and runs.
+     */
+    private static Execution target(ClientSession session, String executionId, ExecutionService executions) {
         if (executionId != null) {
             Execution e = session.execution(executionId);
-            if (e == null) {
-                throw new ExecException(ErrorCode.NO_SUCH_PROCESS, "No running execution " + executionId
-                        + " in this session (it has completed, or was never started here)");
+            if (e != null) {
+                return e;
+            }
+            e = executions.find(executionId, session.principal());
+            if (!e.ownership().keep() && !e.isFinished()) {
+                throw new ExecException(ErrorCode.NO_SUCH_PROCESS, "Execution " + executionId + " is not followed "
+                        + "by this connection (it ends with the connection that started it; attach to follow it)");
             }
             return e;
         }
@@ -195,6 +229,93 @@ public final class RpcDispatcher {
                     + " executions are running in this session");
         }
         return running.getFirst();
+    }
+
+    /** Follows an execution from a position: the result, then every notification after {@code from_seq}. */
+    private void attach(Call call) {
+        ParamReader r = new ParamReader(call.params());
+        String id = r.requiredString("execution_id");
+        long fromSeq = r.nonNegativeLong("from_seq", 0);
+        Execution e = executions.find(id, call.session().principal());
+        boolean completed = e.completion().isDone();
+        Cursor cursor;
+        try {
+            cursor = call.session().attach(e, fromSeq);
+        } catch (LogPositionException p) {
+            if (fromSeq < p.nextSeq()) {
+                throw new ExecException(ErrorCode.POSITION_GONE, "The log of execution " + id + " no longer holds "
+                        + "seq " + (fromSeq + 1) + "; the oldest it holds is " + p.oldestSeq()
+                        + " (attach with from_seq " + (p.oldestSeq() - 1) + " to replay from there)",
+                        Map.of("oldest_seq", p.oldestSeq(), "next_seq", p.nextSeq()));
+            }
+            throw ParamReader.invalid("params.from_seq " + fromSeq + " is beyond the newest seq of execution " + id
+                    + ", " + (p.nextSeq() - 1));
+        }
+        call.replyInto(cursor, new AttachResult(id, completed ? "completed" : "running", e.log().nextSeq(),
+                e.log().oldestSeq(), e.stdinOpen(), e.pid(), e.info().command()));
+    }
+
+    /** Stops following: the response comes after the last notification of it sent to this connection. */
+    private void detach(Call call) {
+        String id = new ParamReader(call.params()).requiredString("execution_id");
+        call.session().detach(id, last -> call.encode(new DetachResult(id, "detached", last)));
+        call.defer();
+    }
+
+    /** Writes to a process's stdin; answered once the bytes are in the pipe, or with the bounded error. */
+    private void stdin(Call call) {
+        ParamReader r = new ParamReader(call.params());
+        String id = r.requiredString("execution_id");
+        String text = r.string("data");
+        JsonNode base64 = call.params().get("data_base64");
+        boolean eof = r.bool("eof");
+        if (text != null && base64 != null && !base64.isNull()) {
+            throw ParamReader.invalid("give params.data or params.data_base64, not both");
+        }
+        byte[] bytes;
+        if (base64 != null && !base64.isNull()) {
+            if (!base64.isString()) {
+                throw ParamReader.invalid("params.data_base64 must be a base64 string, got "
+                        + ParamReader.describe(base64));
+            }
+            if (base64.stringValue().length() > MAX_STDIN_BYTES / 3 * 4 + 4) {
+                throw tooBig(base64.stringValue().length() / 4 * 3);
+            }
+            try {
+                bytes = Base64.getDecoder().decode(base64.stringValue());
+            } catch (IllegalArgumentException ex) {
+                throw ParamReader.invalid("params.data_base64 is not valid base64: " + ex.getMessage());
+            }
+        } else {
+            bytes = text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+        }
+        if (bytes.length > MAX_STDIN_BYTES) {
+            throw tooBig(bytes.length);
+        }
+        if (bytes.length == 0 && !eof) {
+            throw ParamReader.invalid("give params.data, params.data_base64 or params.eof: true");
+        }
+        Execution e = target(call.session(), id, executions);
+        CompletableFuture<StdinResult> written = e.stdin(bytes, eof, stdinTimeout, MAX_STDIN_PENDING);
+        Call.Reply reply = call.defer();
+        written.whenCompleteAsync((result, failure) -> {
+            if (failure == null) {
+                reply.send(result);
+            } else {
+                reply.fail(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+            }
+        }, replies);
+    }
+
+    private static ExecException tooBig(long bytes) {
+        return new ExecException(ErrorCode.INVALID_PARAMS, "params.data is " + bytes + " bytes; one stdin request "
+                + "carries at most " + MAX_STDIN_BYTES + " bytes: send it in several", Map.of("max", MAX_STDIN_BYTES));
+    }
+
+    /** Waits for the replies under way (each bounded by the send timeout). */
+    @Override
+    public void close() {
+        replies.close();
     }
 
     private static JsonNode readId(JsonNode root) {

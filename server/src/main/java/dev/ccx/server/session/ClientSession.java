@@ -2,6 +2,8 @@
 package dev.ccx.server.session;
 
 import dev.ccx.protocol.EndReason;
+import dev.ccx.protocol.ErrorCode;
+import dev.ccx.server.exec.ExecException;
 import dev.ccx.protocol.Wire;
 import dev.ccx.server.exec.ExecOwner;
 import dev.ccx.server.exec.Execution;
@@ -19,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * One client connection: the executions it runs, the logs it follows, and its {@link SessionWriter}, the one way
  * out to the client.
  *
+ * <p>It follows the executions it started and those it attached to, each through a cursor of its own. When the
+ * connection goes, the executions it started with {@code on_disconnect: kill} end with reason {@code disconnect};
+ * every other one it followed only loses a follower (a kept one with none left starts to linger).
+ *
  * <p>Thread-safe: the request thread, the engine's and timer's threads (through {@link ExecOwner}) and the
  * heartbeat all act on it; none of them ever waits here for the client.
  */
@@ -26,18 +32,24 @@ public final class ClientSession implements ExecOwner {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
     private final String id;
+    private final String principal;
     private final Connection connection;
     private final int slots;
     private final Semaphore slotsFree;
+    /** Executions this session started that hold one of its slots: running, not detached. */
     private final Map<String, Execution> running = new ConcurrentHashMap<>();
+    /** Executions whose log this session follows (started here or attached), by id. */
+    private final Map<String, Execution> follows = new ConcurrentHashMap<>();
     private final SessionWriter writer;
     private final Consumer<ClientSession> onGone;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private volatile long lastInboundNanos = System.nanoTime();
     private volatile boolean greeted;
 
-    ClientSession(String id, Connection connection, SessionSettings settings, Consumer<ClientSession> onGone) {
+    ClientSession(String id, String principal, Connection connection, SessionSettings settings,
+                  Consumer<ClientSession> onGone) {
         this.id = id;
+        this.principal = principal;
         this.connection = connection;
         this.slots = settings.maxProcessesPerSession();
         this.slotsFree = new Semaphore(slots);
@@ -52,6 +64,11 @@ public final class ClientSession implements ExecOwner {
     @Override
     public String sessionId() {
         return id;
+    }
+
+    @Override
+    public String principal() {
+        return principal;
     }
 
     @Override
@@ -71,8 +88,14 @@ public final class ClientSession implements ExecOwner {
 
     @Override
     public void finished(Execution execution) {
-        running.remove(execution.id());
-        slotsFree.release();
+        freeSlot(execution.id());
+    }
+
+    /** Frees the slot of an execution once, whether it ended or was detached first. */
+    private void freeSlot(String executionId) {
+        if (running.remove(executionId) != null) {
+            slotsFree.release();
+        }
     }
 
     @Override
@@ -87,24 +110,95 @@ public final class ClientSession implements ExecOwner {
     public void follow(Execution execution) {
         running.put(execution.id(), execution);
         if (execution.isFinished()) {
-            running.remove(execution.id()); // it ended before this line: finished() came first
+            freeSlot(execution.id()); // it ended before this line: finished() came first and found nothing
         }
+        follows.put(execution.id(), execution);
         writer.follow(execution.id(), execution.ownerCursor());
         if (!open.get()) {
             // The connection closed while this execute was being handled: closed() may have missed it.
-            execution.end(EndReason.DISCONNECT);
+            leave(execution.id());
             execution.ownerCursor().close();
         }
     }
 
-    /** The session's running executions. */
+    /**
+     * Follows an execution from {@code fromSeq + 1}: the returned cursor is held there until the attach result is
+     * released into it, so the result comes first, then every notification after {@code fromSeq}, then the live ones.
+     *
+     * @throws ExecException INVALID_STATE when this session already follows it
+     * @throws dev.ccx.server.log.LogPositionException when the log no longer holds {@code fromSeq + 1}, or it is
+     *                                                 beyond the end
+     */
+    public Cursor attach(Execution execution, long fromSeq) {
+        if (follows.putIfAbsent(execution.id(), execution) != null) {
+            throw new ExecException(ErrorCode.INVALID_STATE, "This connection already follows execution "
+                    + execution.id() + "; detach first to attach from another position");
+        }
+        Cursor cursor;
+        try {
+            cursor = execution.log().open(fromSeq + 1, writer::wake, true);
+        } catch (RuntimeException e) {
+            follows.remove(execution.id(), execution);
+            throw e;
+        }
+        execution.followed();
+        writer.follow(execution.id(), cursor);
+        if (!open.get()) {
+            leave(execution.id());
+            cursor.close();
+        }
+        return cursor;
+    }
+
+    /**
+     * Stops following {@code executionId}: the writer sends {@code response} (given the {@code seq} of the last
+     * notification it sent of it) in place of anything more of it. A kept execution goes on; an execution this
+     * session started without {@code keep} cannot be detached from (it would end with its connection anyway).
+     *
+     * @throws ExecException NO_SUCH_PROCESS when this session does not follow it, INVALID_STATE for a kill one of
+     *                       its own
+     */
+    public void detach(String executionId, java.util.function.LongFunction<byte[]> response) {
+        Execution e = follows.get(executionId);
+        if (e == null) {
+            throw new ExecException(ErrorCode.NO_SUCH_PROCESS, "This connection does not follow execution "
+                    + executionId);
+        }
+        if (e.owner() == this && !e.ownership().keep()) {
+            throw new ExecException(ErrorCode.INVALID_STATE, "Execution " + executionId + " was started with "
+                    + "on_disconnect: kill; it ends with this connection, so it cannot be detached (start it with "
+                    + "on_disconnect: \"keep\" to detach)");
+        }
+        freeSlot(executionId); // detached: it no longer counts against this connection's limit
+        writer.unfollow(executionId, response);
+        leave(executionId);
+    }
+
+    /** The writer has sent everything of an ended execution: it is no longer followed. */
+    void followEnded(String executionId) {
+        leave(executionId);
+    }
+
+    /** Stops following once: a kill execution of this session ends, any other one loses a follower. */
+    private void leave(String executionId) {
+        Execution e = follows.remove(executionId);
+        if (e == null) {
+            return;
+        }
+        if (e.owner() == this && !e.ownership().keep() && !open.get()) {
+            e.end(EndReason.DISCONNECT);
+        }
+        e.unfollowed();
+    }
+
+    /** The executions this session started that are running (and not detached). */
     public List<Execution> executions() {
         return List.copyOf(running.values());
     }
 
-    /** Finds a running execution by id, or {@code null}. */
+    /** An execution this session follows, by id, or {@code null}. */
     public Execution execution(String executionId) {
-        return running.get(executionId);
+        return follows.get(executionId);
     }
 
     /** The cursor through which this session follows an execution, or {@code null}. */
@@ -172,12 +266,12 @@ public final class ClientSession implements ExecOwner {
     }
 
     /**
-     * The connection is gone: stop writing and end every execution the session started (reason {@code disconnect})
-     * at once. Idempotent.
+     * The connection is gone: stop writing, end every execution the session started with {@code on_disconnect:
+     * kill} (reason {@code disconnect}) at once, and stop following the others. Idempotent.
      */
     void closed() {
         if (open.compareAndSet(true, false)) {
-            running.values().forEach(e -> e.end(EndReason.DISCONNECT));
+            List.copyOf(follows.keySet()).forEach(this::leave);
             writer.stop();
         }
     }

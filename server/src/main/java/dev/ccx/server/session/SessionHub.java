@@ -50,14 +50,15 @@ public final class SessionHub implements AutoCloseable {
     }
 
     /**
-     * Admits a new connection, or returns {@code null} when {@code max_sessions} are open. The caller queues the
+     * Admits a new connection with the credentials it presented, or returns {@code null} when {@code max_sessions} are open. The caller queues the
      * greeting, then calls {@link #start}.
      */
-    public ClientSession open(Connection connection) {
+    public ClientSession open(Connection connection, String principal) {
         if (!admissions.tryAcquire()) {
             return null;
         }
-        ClientSession session = new ClientSession(UUID.randomUUID().toString(), connection, settings, this::closed);
+        ClientSession session = new ClientSession(UUID.randomUUID().toString(), principal, connection, settings,
+                this::closed);
         sessions.put(session.sessionId(), session);
         LOG.debug("session {} opened from {}", session.sessionId(), connection.remote());
         return session;

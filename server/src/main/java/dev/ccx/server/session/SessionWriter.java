@@ -10,6 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ final class SessionWriter {
     private final Semaphore directRoom;
     private final ConcurrentLinkedQueue<byte[]> direct = new ConcurrentLinkedQueue<>();
     private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Unfollow> unfollows = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private volatile boolean stopping;
     private volatile Close closeAfterDrain;
@@ -56,6 +58,10 @@ final class SessionWriter {
     private boolean wrote;
 
     private record Close(int code, String reason) {
+    }
+
+    /** Stop sending an execution's frames, and send {@code response} (given the last {@code seq} sent) instead. */
+    private record Unfollow(String executionId, Cursor cursor, LongFunction<byte[]> response) {
     }
 
     SessionWriter(ClientSession session, Connection connection, SessionSettings settings) {
@@ -112,6 +118,15 @@ final class SessionWriter {
         if (stopping) {
             cursor.close();
         }
+    }
+
+    /**
+     * Stops sending the frames of {@code executionId} and sends {@code response}, built from the {@code seq} of the
+     * last frame of it that was sent, in their place: on the writer's thread, so nothing of it follows the response.
+     */
+    void unfollow(String executionId, LongFunction<byte[]> response) {
+        unfollows.add(new Unfollow(executionId, cursors.get(executionId), response));
+        wake();
     }
 
     /** The cursor of a followed execution, or {@code null}. */
@@ -186,6 +201,17 @@ final class SessionWriter {
     /** One round: the connection's own messages, then a fair share of every followed execution's frames. */
     private boolean round() {
         boolean more = false;
+        Unfollow u;
+        while ((u = unfollows.poll()) != null) {
+            Cursor cursor = u.cursor();
+            long last = 0;
+            if (cursor != null) {
+                cursors.remove(u.executionId(), cursor);
+                last = cursor.position() - 1;
+                cursor.close();
+            }
+            write(u.response().apply(last));
+        }
         byte[] message;
         for (int n = 0; (message = direct.poll()) != null; n++) {
             directRoom.release(cost(message));
@@ -201,6 +227,7 @@ final class SessionWriter {
                 case END -> {
                     cursors.remove(e.getKey(), cursor);
                     cursor.close();
+                    session.followEnded(e.getKey());
                 }
                 case MORE -> more = true;
                 case WAIT -> { }

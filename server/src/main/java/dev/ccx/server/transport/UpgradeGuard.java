@@ -3,6 +3,9 @@ package dev.ccx.server.transport;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -14,19 +17,20 @@ import org.eclipse.jetty.server.Request;
  * request with an Origin that is not explicitly allowed comes from a web page and is refused; otherwise any page a
  * user visits could drive the local server. Token: when one is configured, it must be presented as
  * {@code Authorization: Bearer TOKEN} or as the {@code token} query parameter (for clients that cannot set headers),
- * and it is compared in constant time.
+ * and it is compared in constant time. Several tokens may be configured: each is its own credentials, named by its
+ * fingerprint (never the token itself), and a connection sees only the executions started with the same one.
  */
 final class UpgradeGuard {
     private final Set<String> allowedOrigins;
-    private final byte[] token;
+    private final List<byte[]> tokens;
 
     /**
      * @param allowedOrigins origins allowed to connect, exactly as browsers send them; {@code *} allows any
-     * @param token          the required token, or {@code null} for none
+     * @param tokens         the accepted tokens; empty for none required
      */
-    UpgradeGuard(Set<String> allowedOrigins, String token) {
+    UpgradeGuard(Set<String> allowedOrigins, List<String> tokens) {
         this.allowedOrigins = Set.copyOf(allowedOrigins);
-        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.tokens = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
     /** Why the request is refused, or {@code null} when it may upgrade. */
@@ -35,7 +39,7 @@ final class UpgradeGuard {
         if (origin != null && !allowedOrigins.contains("*") && !allowedOrigins.contains(origin)) {
             return new Refusal(403, "Origin " + origin + " is not allowed (see --allowed-origin)");
         }
-        if (token != null && !tokenMatches(presentedToken(request))) {
+        if (!tokens.isEmpty() && matching(presentedToken(request)) == null) {
             return new Refusal(401, "A valid token is required (Authorization: Bearer TOKEN or ?token=TOKEN)");
         }
         return null;
@@ -49,9 +53,35 @@ final class UpgradeGuard {
         return Request.extractQueryParameters(request).getValue("token");
     }
 
-    private boolean tokenMatches(String presented) {
-        return presented != null
-                && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
+    /**
+     * The credentials of a request that passed {@link #check}: {@code anonymous} when no token is required, else
+     * {@code token:} and the first 12 hex digits of the SHA-256 of the token presented.
+     */
+    String principal(Request request) {
+        byte[] token = tokens.isEmpty() ? null : matching(presentedToken(request));
+        if (token == null) {
+            return "anonymous";
+        }
+        try {
+            return "token:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** The configured token equal to {@code presented} (compared in constant time), or {@code null}. */
+    private byte[] matching(String presented) {
+        if (presented == null) {
+            return null;
+        }
+        byte[] p = presented.getBytes(StandardCharsets.UTF_8);
+        byte[] found = null;
+        for (byte[] t : tokens) {
+            if (MessageDigest.isEqual(t, p)) {
+                found = t;
+            }
+        }
+        return found;
     }
 
     /**

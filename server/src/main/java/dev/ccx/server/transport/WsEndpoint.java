@@ -19,16 +19,18 @@ public final class WsEndpoint implements Session.Listener.AutoDemanding {
     private static final Logger LOG = LoggerFactory.getLogger(WsEndpoint.class);
     private final SessionHub hub;
     private final RpcDispatcher dispatcher;
+    private final String principal;
     private volatile ClientSession session;
 
-    WsEndpoint(SessionHub hub, RpcDispatcher dispatcher) {
+    WsEndpoint(SessionHub hub, RpcDispatcher dispatcher, String principal) {
         this.hub = hub;
         this.dispatcher = dispatcher;
+        this.principal = principal;
     }
 
     @Override
     public void onWebSocketOpen(Session ws) {
-        ClientSession s = hub.open(new JettyConnection(ws));
+        ClientSession s = hub.open(new JettyConnection(ws), principal);
         if (s == null) {
             // Tell the client why before closing, as the original did (its code -32003, then close 1008).
             ws.sendText(RpcDispatcher.sessionLimitError(hub.maxSessions()),

@@ -49,7 +49,7 @@ public final class WsTransport implements AutoCloseable {
         connector.setPort(settings.port());
         server.addConnector(connector);
 
-        UpgradeGuard guard = new UpgradeGuard(settings.allowedOrigins(), settings.token());
+        UpgradeGuard guard = new UpgradeGuard(settings.allowedOrigins(), settings.tokens());
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
             container.setMaxTextMessageSize(settings.maxMessageBytes());
             container.setMaxBinaryMessageSize(settings.maxMessageBytes());
@@ -67,7 +67,7 @@ public final class WsTransport implements AutoCloseable {
                     Response.writeError(request, response, callback, refusal.status(), refusal.message());
                     return null;
                 }
-                return new WsEndpoint(hub, dispatcher);
+                return new WsEndpoint(hub, dispatcher, guard.principal(request));
             });
         });
         ws.setHandler(new HealthHandler(health));
@@ -105,9 +105,9 @@ public final class WsTransport implements AutoCloseable {
      * @param maxMessageBytes largest inbound message (bigger: close 1009)
      * @param pingInterval    heartbeat period
      * @param allowedOrigins  browser origins allowed to connect
-     * @param token           required token, or {@code null}
+     * @param tokens          accepted tokens, each its own credentials (empty: none required)
      */
     public record TransportSettings(String host, int port, long maxMessageBytes, Duration pingInterval,
-                                    Set<String> allowedOrigins, String token) {
+                                    Set<String> allowedOrigins, java.util.List<String> tokens) {
     }
 }

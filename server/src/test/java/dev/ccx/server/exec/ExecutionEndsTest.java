@@ -63,6 +63,11 @@ class ExecutionEndsTest {
         }
 
         @Override
+        public String principal() {
+            return "anonymous";
+        }
+
+        @Override
         public boolean tryAcquireSlot() {
             return free.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0;
         }
@@ -94,7 +99,8 @@ class ExecutionEndsTest {
         LogStore logs = new LogStore(dir.resolve("logs"), new LogStore.Limits(1 << 16, 1 << 20, 1 << 20, 1 << 22));
         ExecutionService service = new ExecutionService(new CommandPolicy("/bin/sh", Set.of(), System.getenv(), dir),
                 timing, false, logs, 1, new Supervision(timer, Duration.ofMillis(200).toNanos(), 1 << 20, engine,
-                new GroupLedger(dir)));
+                new GroupLedger(dir)), new Retention(Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofSeconds(60), 10));
         open.add(timing);
         open.add(logs);
         open.add(service);

@@ -192,7 +192,7 @@ class SpillingLogTest {
     }
 
     @Test
-    void anEndedLogIsReleasedWhenItsLastFollowerLeavesAndItsFilesGo() throws Exception {
+    void anEndedLogStaysForReplayMostlyOnDiskUntilDiscardedThenGoesWithItsLastFollower() throws Exception {
         ExecutionLog log = log(1 << 20, 1 << 22);
         Cursor c = log.open(1, () -> { }, false);
         for (int i = 0; i < 2_000; i++) {
@@ -200,10 +200,33 @@ class SpillingLogTest {
         }
         await("spilled", () -> spillFiles() > 0 && store.diskBytes() > 0);
         log.end();
-        assertThat(store.size()).isOne();
         readAll(c);
         c.close();
+        await("an ended log keeps little in memory", () -> store.memoryBytes() <= SpillingLog.ENDED_MEMORY_BYTES);
+        assertThat(store.size()).as("retained for replay").isOne();
+        Cursor replay = log.open(1, () -> { }, false);
+        assertThat(readAll(replay)).hasSize(2_000);
+        log.discard();
+        assertThatThrownBy(() -> log.open(1, () -> { }, false)).isInstanceOf(LogPositionException.class);
+        assertThat(store.size()).as("its follower still reads it").isOne();
+        replay.close();
         await("released", () -> store.size() == 0 && spillFiles() == 0 && store.diskBytes() == 0);
+    }
+
+    @Test
+    void aLogNobodyFollowsKeepsEveryFrameForALaterAttach() throws Exception {
+        ExecutionLog log = log(1 << 20, 1 << 22);
+        byte[] kilobyte = new byte[1000];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (int i = 0; i < 800; i++) { // 800 KB (within the log's 1 MB) through 8 KiB of memory, nobody reading
+            while (!log.hasRoom()) {
+                Thread.sleep(1);
+                assertThat(System.nanoTime() < deadline).as("room comes as the log spills").isTrue();
+            }
+            log.append(seq -> kilobyte);
+        }
+        assertThat(log.oldestSeq()).as("nothing went").isOne();
+        assertThat(readAll(log.open(1, () -> { }, false))).hasSize(800);
     }
 
     @Test
@@ -261,7 +284,7 @@ class SpillingLogTest {
     }
 
     @Test
-    void whatEveryFollowerHasReadGoesAtOnceWhenTheDiskCannotTakeIt() throws Exception {
+    void whatEveryFollowerHasReadGoesWhenTheDiskCannotTakeIt() throws Exception {
         store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, 1 << 20, 1 << 20));
         ExecutionLog hog = store.create("hog");
         Cursor idle = hog.open(1, () -> { }, false);
@@ -274,7 +297,10 @@ class SpillingLogTest {
         for (int i = 0; i < 2_000; i++) { // 2 MB through 8 KiB of memory, with no disk to spill to
             if (!log.hasRoom()) {
                 readAll(reader);
-                assertThat(log.hasRoom()).as("room as soon as the follower has read, frame " + i).isTrue();
+                CountDownLatch room = new CountDownLatch(1);
+                log.whenRoom(room::countDown);
+                assertThat(room.await(10, TimeUnit.SECONDS)).as("room once the follower has read, frame " + i)
+                        .isTrue();
             }
             log.append(seq -> kilobyte);
         }

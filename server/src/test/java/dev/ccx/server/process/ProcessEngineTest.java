@@ -75,7 +75,7 @@ class ProcessEngineTest {
         RunningProcess p = spawn(choice, r, true, "cat");
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (int off = 0; off < data.length; off += 1 << 20) {
-            writes.add(p.writeStdin(java.util.Arrays.copyOfRange(data, off, off + (1 << 20))));
+            writes.add(p.writeStdin(java.util.Arrays.copyOfRange(data, off, off + (1 << 20))).done());
         }
         p.closeStdin();
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);

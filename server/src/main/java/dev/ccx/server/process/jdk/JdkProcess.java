@@ -4,6 +4,7 @@ package dev.ccx.server.process.jdk;
 import dev.ccx.server.process.ProcessListener;
 import dev.ccx.server.process.RunningProcess;
 import dev.ccx.server.process.StdStream;
+import dev.ccx.server.process.StdinWrite;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -105,16 +106,31 @@ final class JdkProcess implements RunningProcess {
     }
 
     @Override
-    public CompletableFuture<Void> writeStdin(byte[] bytes) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                OutputStream out = process.getOutputStream();
-                out.write(bytes);
-                out.flush();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, stdinWriter());
+    public StdinWrite writeStdin(byte[] bytes) {
+        StdinWrite write = new StdinWrite(bytes);
+        try {
+            stdinWriter().execute(() -> {
+                try {
+                    OutputStream out = process.getOutputStream();
+                    // In pieces, so a withdrawn write stops at the next one (a blocked write cannot be taken back).
+                    for (int at = 0; at < bytes.length; at += STDIN_PIECE) {
+                        if (write.isWithdrawn()) {
+                            throw new IOException("withdrawn");
+                        }
+                        int n = Math.min(STDIN_PIECE, bytes.length - at);
+                        out.write(bytes, at, n);
+                        out.flush();
+                        write.wrote(n);
+                    }
+                    write.done().complete(null);
+                } catch (IOException e) {
+                    write.done().completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            write.done().completeExceptionally(new IOException("the process has exited"));
+        }
+        return write;
     }
 
     @Override

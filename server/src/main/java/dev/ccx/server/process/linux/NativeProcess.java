@@ -6,12 +6,12 @@ import dev.ccx.server.os.Libc;
 import dev.ccx.server.process.ProcessListener;
 import dev.ccx.server.process.RunningProcess;
 import dev.ccx.server.process.StdStream;
+import dev.ccx.server.process.StdinWrite;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -174,14 +174,22 @@ final class NativeProcess implements RunningProcess {
     }
 
     @Override
-    public CompletableFuture<Void> writeStdin(byte[] bytes) {
-        CompletableFuture<Void> written = new CompletableFuture<>();
+    public StdinWrite writeStdin(byte[] bytes) {
+        StdinWrite write = new StdinWrite(bytes);
         if (stdin == null) {
-            written.completeExceptionally(new IllegalStateException("the process has no stdin pipe"));
-            return written;
+            write.done().completeExceptionally(new IllegalStateException("the process has no stdin pipe"));
+            return write;
         }
-        poller.execute(() -> stdin.queue(bytes, written));
-        return written;
+        poller.execute(() -> stdin.queue(write));
+        return write;
+    }
+
+    @Override
+    public void withdrawStdin(StdinWrite write) {
+        RunningProcess.super.withdrawStdin(write);
+        if (stdin != null) {
+            poller.execute(() -> stdin.withdraw(write));
+        }
     }
 
     @Override
@@ -247,7 +255,7 @@ final class NativeProcess implements RunningProcess {
     /** The stdin pipe: writes queue here and go out as the pipe takes them. */
     private final class Stdin {
         final int fd;
-        final ArrayDeque<Chunk> queue = new ArrayDeque<>();
+        final ArrayDeque<StdinWrite> queue = new ArrayDeque<>();
         long token;
         boolean watching;
         boolean closing;
@@ -257,13 +265,25 @@ final class NativeProcess implements RunningProcess {
             this.fd = fd;
         }
 
-        void queue(byte[] bytes, CompletableFuture<Void> written) {
+        void queue(StdinWrite write) {
             if (closed || closing) {
-                written.completeExceptionally(new IOException("stdin is closed"));
+                write.done().completeExceptionally(new IOException("stdin is closed"));
                 return;
             }
-            queue.add(new Chunk(bytes, written));
+            queue.add(write);
             flush();
+        }
+
+        void withdraw(StdinWrite write) {
+            if (queue.remove(write)) {
+                write.done().completeExceptionally(new IOException("withdrawn"));
+                if (queue.isEmpty()) {
+                    watch(false);
+                    if (closing) {
+                        close();
+                    }
+                }
+            }
         }
 
         void closeWhenWritten() {
@@ -277,9 +297,10 @@ final class NativeProcess implements RunningProcess {
 
         private void flush() {
             while (!queue.isEmpty()) {
-                Chunk c = queue.peek();
-                if (c.offset < c.bytes.length) {
-                    long n = poller.write(fd, c.bytes, c.offset);
+                StdinWrite w = queue.peek();
+                int offset = w.written();
+                if (offset < w.bytes().length) {
+                    long n = poller.write(fd, w.bytes(), offset);
                     if (n < 0) {
                         int errno = Libc.errno();
                         if (errno == Libc.EAGAIN || errno == Libc.EINTR) {
@@ -289,13 +310,13 @@ final class NativeProcess implements RunningProcess {
                         fail(new ErrnoException("write(stdin)", errno));
                         return;
                     }
-                    c.offset += (int) n;
-                    if (c.offset < c.bytes.length) {
+                    w.wrote((int) n);
+                    if (w.written() < w.bytes().length) {
                         continue;
                     }
                 }
                 queue.poll();
-                c.written.complete(null);
+                w.done().complete(null);
             }
             watch(false);
             if (closing) {
@@ -327,8 +348,8 @@ final class NativeProcess implements RunningProcess {
         }
 
         private void fail(IOException e) {
-            for (Chunk c : queue) {
-                c.written.completeExceptionally(e);
+            for (StdinWrite w : queue) {
+                w.done().completeExceptionally(e);
             }
             queue.clear();
             close();
@@ -346,14 +367,4 @@ final class NativeProcess implements RunningProcess {
         }
     }
 
-    private static final class Chunk {
-        final byte[] bytes;
-        final CompletableFuture<Void> written;
-        int offset;
-
-        Chunk(byte[] bytes, CompletableFuture<Void> written) {
-            this.bytes = bytes;
-            this.written = written;
-        }
-    }
 }

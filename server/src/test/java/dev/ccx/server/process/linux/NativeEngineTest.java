@@ -55,7 +55,7 @@ class NativeEngineTest {
         RunningProcess p = engine.spawn(new SpawnRequest(Path.of("/bin/cat"), List.of("cat"), Path.of("/tmp"),
                 Map.of(), true), r);
         // Once cat has echoed a line it is past its start-up (which opens files of its own) and waits on stdin.
-        p.writeStdin("ready\n".getBytes()).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        p.writeStdin("ready\n".getBytes()).done().get(5, java.util.concurrent.TimeUnit.SECONDS);
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!r.text(StdStream.STDOUT).equals("ready\n")) {
             assertThat(System.nanoTime() < deadline).as("echo").isTrue();
