@@ -26,10 +26,10 @@ import java.util.Objects;
  *                     after a drop, and {@link CcxClient#attach} finds it from any connection with the same token
  * @param linger       how long a kept execution may run with nobody following it, or {@code null} for the
  *                     server's {@code --linger}
- * @param stdin        give the process a pipe as stdin, written through {@link RunningCommand#stdin()}
+ * @param pipeStdin    give the process a pipe as stdin, written through {@link RunningCommand#stdin()}
  */
 public record Command(String shellCommand, List<String> argv, Duration timeout, Duration idleTimeout, String cwd,
-                      Map<String, String> env, boolean keep, Duration linger, boolean stdin) implements Task {
+                      Map<String, String> env, boolean keep, Duration linger, boolean pipeStdin) implements Task {
 
     /** Checks the command; a bad one fails here, naming the field. */
     public Command {
@@ -84,22 +84,22 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
 
     /** A copy with a wall-clock deadline enforced by the server ({@code null}: let the server decide). */
     public Command timeout(Duration timeout) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, stdin);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin);
     }
 
     /** A copy that ends after {@code idleTimeout} without output ({@code null}: no idle limit). */
     public Command idleTimeout(Duration idleTimeout) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, stdin);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin);
     }
 
     /** A copy run in {@code cwd}, which must exist on the server's machine. */
     public Command cwd(String cwd) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, stdin);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin);
     }
 
     /** A copy whose environment adds (or replaces) these variables. */
     public Command env(Map<String, String> env) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, stdin);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin);
     }
 
     /**
@@ -108,7 +108,7 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
      * {@code linger} with nobody following it ({@code null}: the server's {@code --linger}).
      */
     public Command keep(Duration linger) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, true, linger, stdin);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, true, linger, pipeStdin);
     }
 
     /** A copy whose process gets a pipe as stdin, written through {@link RunningCommand#stdin()}. */
@@ -139,7 +139,7 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
     /** The {@code execute} params for this command. */
     ExecuteParams toParams() {
         return new ExecuteParams(shellCommand, argv, seconds(timeout), seconds(idleTimeout), cwd,
-                env.isEmpty() ? null : env, keep ? OnDisconnect.KEEP : null, seconds(linger), stdin ? true : null);
+                env.isEmpty() ? null : env, keep ? OnDisconnect.KEEP : null, seconds(linger), pipeStdin ? true : null);
     }
 
     static Double seconds(Duration d) {
