@@ -28,13 +28,18 @@ public final class Ccx implements Runnable {
 
     /** The command line with every subcommand, reading {@code in} and writing to {@code out} and {@code err}. */
     static CommandLine commandLine(InputStream in, PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(new Ccx()).addSubcommand(new RunCommand(out, err))
+        CommandLine cl = new CommandLine(new Ccx()).addSubcommand(new RunCommand(in, out, err))
                 .addSubcommand(new ClaudeRunCommand(in, out, err))
                 .addSubcommand(new BatchCommand(in, out, err))
                 .addSubcommand(new TasksCommand(in, out, err))
                 .addSubcommand(new EstimateCommand(out))
                 .addSubcommand(new HistoryCommand(out))
-                .addSubcommand(new HealthCommand(out, err));
+                .addSubcommand(new HealthCommand(out, err))
+                .addSubcommand(new PsCommand(out))
+                .addSubcommand(new AttachCommand(out, err))
+                .addSubcommand(new LogsCommand(out, err))
+                .addSubcommand(new SendCommand(in, out))
+                .addSubcommand(new CancelCommand(out));
         cl.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler(Ccx::failed);
         return cl;

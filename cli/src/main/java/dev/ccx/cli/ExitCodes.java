@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.cli;
 
+import dev.ccx.client.CommandResult;
 import dev.ccx.client.TaskResult;
 import dev.ccx.protocol.EndReason;
 
@@ -36,6 +37,20 @@ final class ExitCodes {
 
     private static boolean canceled(TaskResult r) {
         return r.result() != null && (r.result().reason() == EndReason.CANCELED
-                || r.result().reason() == EndReason.DISCONNECT);
+                || r.result().reason() == EndReason.DISCONNECT || r.result().reason() == EndReason.ABANDONED);
+    }
+
+    /** The code for one command's end, as {@code run} and {@code attach} exit: its own code, or what ended it. */
+    static int of(CommandResult r) {
+        if (r.reason() == null) {
+            return CCX_FAILED;
+        }
+        return switch (r.reason()) {
+            case EXIT -> r.exitCode() == null ? CCX_FAILED : r.exitCode();
+            case TIMEOUT, IDLE_TIMEOUT -> TIMED_OUT;
+            case CANCELED, DISCONNECT, ABANDONED -> CANCELED;
+            case SHUTDOWN -> SHUTDOWN;
+            case ERROR -> CCX_FAILED;
+        };
     }
 }

@@ -3,28 +3,26 @@ package dev.ccx.cli;
 
 import dev.ccx.client.CcxClient;
 import dev.ccx.client.Command;
-import dev.ccx.client.CommandResult;
 import dev.ccx.client.RunningCommand;
-import dev.ccx.client.Stream;
-import dev.ccx.protocol.EndReason;
-import dev.ccx.protocol.Wire;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ccx run -- CMD...}: runs one command on a ccx server, streams its stdout and stderr as they arrive, and
- * exits with the command's exit code.
+ * exits with the command's exit code. {@code --detach} starts a kept execution and returns at once; {@code --keep}
+ * follows a kept one through connection losses and detaches on Ctrl-C; {@code -i} sends this process's stdin to the
+ * command.
  */
 @picocli.CommandLine.Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a command on a ccx server, stream its output live, exit with its exit code.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"N:the command's own exit code", "124:it hit its timeout or idle timeout",
                         "125:ccx failed: server not reachable, request refused, connection lost",
-                        "127:the program was not found", "130:it was canceled or its connection closed",
+                        "127:the program was not found",
+                        "130:it was canceled, its connection closed, it was abandoned, or (--keep) Ctrl-C detached",
                         "143:the server shut down"})
 final class RunCommand implements Callable<Integer> {
 
@@ -43,10 +41,28 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per output line, then the result, for machines.")
     boolean json;
 
+    @Option(names = "--detach", description = "Start it as a kept execution, print its id and return: it runs on "
+            + "without this connection (follow it with ccx attach ID).")
+    boolean detach;
+
+    @Option(names = "--keep", description = "Start it as a kept execution and follow it: connection losses are "
+            + "ridden out, and Ctrl-C detaches (it runs on) instead of canceling.")
+    boolean keep;
+
+    @Option(names = "--linger", description = "With --detach or --keep: seconds it may run with nobody following "
+            + "before the server ends it (default: the server's --linger).")
+    Double linger;
+
+    @Option(names = {"-i", "--interactive"}, description = "Send this process's stdin (a terminal or a pipe) to the "
+            + "command; end of file closes the command's stdin.")
+    boolean interactive;
+
+    private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
 
-    RunCommand(PrintStream out, PrintStream err) {
+    RunCommand(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
         this.out = out;
         this.err = err;
     }
@@ -57,48 +73,31 @@ final class RunCommand implements Callable<Integer> {
         if (timeout != null) {
             what = what.timeout(ExecOptions.seconds(timeout));
         }
+        if (linger != null && !detach && !keep) {
+            throw new IllegalArgumentException("--linger needs --detach or --keep");
+        }
+        if (detach || keep) {
+            what = what.keep(linger == null ? null : ExecOptions.seconds(linger));
+        }
+        if (interactive) {
+            what = what.stdin();
+        }
+        OutputPrinter printer = new OutputPrinter("ccx run", out, err, json);
         // Failures to connect or start (unreachable server, program not found) are mapped in Ccx.failed.
         try (CcxClient client = server.connect()) {
-            RunningCommand running = client.execute(what, this::print);
-            return Graceful.run(client::close, () -> finish(running.await()));
+            RunningCommand running = client.execute(what, detach ? null : printer);
+            if (interactive) {
+                StdinPump.start(in, running, err);
+            }
+            if (detach) {
+                out.println(running.executionId());
+                err.println("ccx run: started execution " + running.executionId() + " (pid " + running.pid()
+                        + "); it runs on without this connection. Follow it: ccx attach " + running.executionId()
+                        + " · list: ccx ps · stop it: ccx cancel " + running.executionId());
+                return ExitCodes.OK;
+            }
+            Runnable onSignal = keep ? () -> Detach.quietly(running, err, "ccx run") : client::close;
+            return Graceful.run(onSignal, () -> Follow.toEnd(running, printer));
         }
-    }
-
-    private synchronized void print(Stream stream, String line) {
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", stream == Stream.STDOUT ? "stdout" : "stderr");
-            m.put("line", line);
-            out.println(Wire.mapper().writeValueAsString(m));
-        } else {
-            (stream == Stream.STDOUT ? out : err).println(line);
-        }
-    }
-
-    private int finish(CommandResult r) {
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "result");
-            m.put("status", r.status());
-            m.put("exit_code", r.exitCode());
-            m.put("reason", r.reason() == null ? null : r.reason().wire());
-            m.put("duration", r.duration().toMillis() / 1000.0);
-            m.put("timeout", r.timeoutUsed() == null ? null : r.timeoutUsed().toMillis() / 1000.0);
-            m.put("timeout_source", r.timeoutSource());
-            out.println(Wire.mapper().writeValueAsString(m));
-        } else if (r.reason() != EndReason.EXIT) {
-            err.println("ccx run: " + (r.error() != null ? r.error() : "ended: " + r.reason()));
-        }
-        out.flush();
-        if (r.reason() == null) {
-            return ExitCodes.CCX_FAILED;
-        }
-        return switch (r.reason()) {
-            case EXIT -> r.exitCode() == null ? ExitCodes.CCX_FAILED : r.exitCode();
-            case TIMEOUT, IDLE_TIMEOUT -> ExitCodes.TIMED_OUT;
-            case CANCELED, DISCONNECT -> ExitCodes.CANCELED;
-            case SHUTDOWN -> ExitCodes.SHUTDOWN;
-            case ERROR -> ExitCodes.CCX_FAILED;
-        };
     }
 }

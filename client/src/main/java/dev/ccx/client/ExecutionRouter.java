@@ -57,6 +57,7 @@ final class ExecutionRouter {
             }
             default -> { } // paused, resumed, canceled, error: the control's response already said so
         }
+        rc.handled();
     }
 
     /** The handle a result or notification names, or {@code null}. */

@@ -60,6 +60,10 @@ public final class RunningCommand implements AutoCloseable {
     /** The {@code seq} of the last notification handed on; written by the socket reader only. */
     private volatile long lastSeq;
     private StdinStream stdin;
+    private volatile dev.ccx.protocol.AttachResult attachInfo;
+    /** A wait for a {@code seq} ({@link #whenSeen}); set and read under {@code this}. */
+    private long awaitedSeq = Long.MAX_VALUE;
+    private CompletableFuture<Void> seen;
 
     // Output state: written by the socket reader only, which handles one message at a time.
     private final LineAssembler stdoutLines;
@@ -348,6 +352,36 @@ public final class RunningCommand implements AutoCloseable {
         executionId = r.executionId();
         pid = r.pid();
         lastSeq = fromSeq;
+        attachInfo = r;
+    }
+
+    /** For a handle from {@link CcxClient#attach}: what the server said of the execution when it was attached. */
+    public java.util.Optional<dev.ccx.protocol.AttachResult> attachInfo() {
+        return java.util.Optional.ofNullable(attachInfo);
+    }
+
+    /**
+     * Completes once the notification {@code seq} has been received and the listener calls for what came up to it
+     * have run (a line not yet ended by a newline is only delivered when it is). One wait at a time.
+     */
+    public synchronized CompletableFuture<Void> whenSeen(long seq) {
+        seen = new CompletableFuture<>();
+        awaitedSeq = seq;
+        CompletableFuture<Void> f = seen;
+        if (lastSeq >= seq) {
+            callbacks.execute(() -> f.complete(null));
+        }
+        return f;
+    }
+
+    /** After a notification was handed on: completes a {@link #whenSeen} wait it reached. On the reader. */
+    synchronized void handled() {
+        if (seen != null && lastSeq >= awaitedSeq) {
+            CompletableFuture<Void> f = seen;
+            seen = null;
+            awaitedSeq = Long.MAX_VALUE;
+            callbacks.execute(() -> f.complete(null));
+        }
     }
 
     /**

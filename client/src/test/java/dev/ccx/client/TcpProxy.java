@@ -19,6 +19,7 @@ final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
     /** While set, bytes from the server wait here before they reach the client. */
     private volatile java.util.concurrent.CountDownLatch hold;
 
@@ -32,10 +33,16 @@ final class TcpProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
+    /** Client connections accepted so far. */
+    int connections() {
+        return accepted.get();
+    }
+
     private void accept() {
         try {
             while (true) {
                 Socket in = listener.accept();
+                accepted.incrementAndGet();
                 Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(in);
                 sockets.add(out);
