@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     Double linger;
 
     @Option(names = {"-i", "--interactive"}, description = "Send this process's stdin (a terminal or a pipe) to the "
-            + "command; end of file closes the command's stdin.")
+            + "command; end of file closes the command's stdin. With --detach: give it a stdin pipe for ccx send.")
     boolean interactive;
 
     private final InputStream in;
@@ -86,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
         // Failures to connect or start (unreachable server, program not found) are mapped in Ccx.failed.
         try (CcxClient client = server.connect()) {
             RunningCommand running = client.execute(what, detach ? null : printer);
-            if (interactive) {
+            if (interactive && !detach) {
                 StdinPump.start(in, running, err);
             }
             if (detach) {
