@@ -153,6 +153,27 @@ class ClaudeThroughCcxIT {
     }
 
     @Test
+    void claudeReadsItsPromptFromStdinThroughCcx() throws Exception {
+        sandbox.stub().enqueue(Reply.text("Read from stdin."));
+        dev.ccx.client.Command command = dev.ccx.client.Command.argv(ClaudeCodeCli.executable().toString(), "-p",
+                        "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits")
+                .cwd(sandbox.cwd().toString()).env(sandbox.environment()).timeout(RUN_TIMEOUT).stdin();
+        RunningCommand rc = client.execute(command);
+        Groups.saw(rc.pid());
+        try (java.io.OutputStream in = rc.stdin()) {
+            in.write("What did I pipe in?\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        dev.ccx.client.CommandResult r = rc.await(RUN_TIMEOUT);
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        StreamJsonParser parser = new StreamJsonParser();
+        r.stdout().lines().forEach(parser::accept);
+        ClaudeResult c = parser.finish();
+        assertThat(c.text()).isEqualTo("Read from stdin.");
+        assertThat(sandbox.stub().messageRequests().getFirst().userText()).contains("What did I pipe in?");
+    }
+
+    @Test
     void writeToolCreatesTheFileAndIsRecordedAsAToolCall() {
         Path file = sandbox.cwd().resolve("hello.txt");
         Reply.Message write = Reply.write(file.toString(), "hello through ccx\nsecond line\n");
