@@ -36,12 +36,14 @@ class ReadmeExampleTest {
         String source = """
                 import dev.ccx.client.*;
                 import dev.ccx.client.claude.*;
+                import java.io.OutputStream;
                 import java.net.URI;
+                import java.nio.charset.StandardCharsets;
                 import java.time.Duration;
                 import java.util.List;
 
                 class ReadmeExample {
-                    void example(URI uri, List<Command> commands) {
+                    void example(URI uri, List<Command> commands) throws Exception {
                 """ + m.group(1) + """
                     }
                 }
