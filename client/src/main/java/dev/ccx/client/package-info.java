@@ -22,9 +22,15 @@
  *   <li><b>Every wait is bounded</b> by {@link dev.ccx.client.ClientOptions}: connect, request and close timeouts;
  *       a command's own wait by its deadline.</li>
  *   <li><b>Nothing the caller gave up on keeps running</b>: an {@code await} that runs out, an interrupted wait,
- *       closing a handle or the client all send CANCEL; a lost connection makes the server end its executions.</li>
- *   <li><b>Threads</b>: one socket reader per client that never runs user code; listeners on the callback executor,
- *       in order per execution; all threads virtual and released on close.</li>
+ *       closing a handle or the client all send CANCEL; a lost connection makes the server end its executions.
+ *       The exception is what the caller asked to outlive it: a kept execution ({@link dev.ccx.client.Command#keep})
+ *       runs on after {@code close()} or {@link dev.ccx.client.RunningCommand#detach()}, for its linger.</li>
+ *   <li><b>Nothing is lost or repeated</b>: a kept execution's handle rides out a dropped connection (the client
+ *       reconnects and attaches again from the last {@code seq} it saw), and {@link dev.ccx.client.CcxClient#attach}
+ *       takes any execution up from any position the server still holds.</li>
+ *   <li><b>Threads and memory</b>: one socket reader per client that never runs user code; listeners on the callback
+ *       executor, in order per execution, and the reader reads on only while they keep up; all threads virtual and
+ *       released on close.</li>
  * </ul>
  */
 package dev.ccx.client;
