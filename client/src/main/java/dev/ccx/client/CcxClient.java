@@ -224,6 +224,11 @@ public final class CcxClient implements AutoCloseable {
         return rc[0];
     }
 
+    /** {@link #attach(String, long, OutputListener)} without a listener: the output is collected in the result. */
+    public RunningCommand attach(String executionId, long fromSeq) {
+        return attach(executionId, fromSeq, null);
+    }
+
     /** The executions this client's credentials may see: running ones, then ended ones still retained. */
     public List<ExecutionList.ExecutionInfo> executions() {
         return request(Methods.EXECUTIONS, Map.of(), ExecutionList.class).executions();
@@ -372,10 +377,13 @@ public final class CcxClient implements AutoCloseable {
         if (lostOne == null || !lostOne.isDone() || lostOne.isCompletedExceptionally()) {
             return; // a connection that a reconnection under way opened and lost: the loop tries again
         }
-        router.fail(rc -> !rc.isKept() || ended.get() != null, rc -> about(rc, ended.get() != null ? ended.get()
-                : why));
-        if (ended.get() != null || router.kept().isEmpty()) {
-            ended.compareAndSet(null, why);
+        boolean reconnect = ended.get() == null && !router.kept().isEmpty();
+        if (!reconnect) {
+            ended.compareAndSet(null, why); // before the handles fail: whoever sees a failure sees a closed client
+        }
+        CcxException cause = ended.get() != null ? ended.get() : why;
+        router.fail(rc -> !reconnect || !rc.isKept(), rc -> about(rc, cause));
+        if (!reconnect) {
             return;
         }
         CompletableFuture<RpcChannel> next = new CompletableFuture<>();
