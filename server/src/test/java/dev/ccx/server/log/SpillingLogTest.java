@@ -146,6 +146,21 @@ class SpillingLogTest {
     }
 
     @Test
+    void closingWithPreludesHandsOverTheRepliesNotSentYetAndNoFrame() {
+        ExecutionLog log = log(1 << 20, 1 << 22);
+        Cursor c = log.open(1, () -> { }, true);
+        log.append(frame("started"));
+        c.release("reply-1".getBytes(StandardCharsets.UTF_8));
+        log.append(frame("paused"), c);
+        c.release("reply-2".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(c.closeWithPreludes()).extracting(b -> new String(b, StandardCharsets.UTF_8))
+                .containsExactly("reply-1", "reply-2");
+        assertThat(c.closeWithPreludes()).as("closed already").isEmpty();
+        assertThat(readAll(c)).isEmpty();
+    }
+
+    @Test
     void aFollowerFarBehindHoldsTheProducerBackUntilItReads() throws Exception {
         ExecutionLog log = log(1 << 20, 1 << 20);
         Cursor slow = log.open(1, () -> { }, false);
