@@ -365,6 +365,9 @@ public final class Execution implements ProcessListener {
             stdinPending.addAndGet(-bytes.length);
             if (e == null) {
                 result.complete(new StdinResult(id, bytes.length, eof));
+            } else if (write.isWithdrawn()) {
+                // The deadline withdrew it, and the engine confirmed that before the timer replied.
+                result.completeExceptionally(notRead(write, timeout));
             } else {
                 result.completeExceptionally(new ExecException(ErrorCode.STDIN_CLOSED, "The stdin of execution " + id
                         + " was closed after " + write.written() + " of " + bytes.length + " bytes were written ("
@@ -374,16 +377,21 @@ public final class Execution implements ProcessListener {
         ScheduledFuture<?> timer = schedule(timeout.toNanos(), () -> {
             if (!write.done().isDone()) {
                 p.withdrawStdin(write);
-                result.completeExceptionally(new ExecException(ErrorCode.STDIN_TIMEOUT, "The process of execution "
-                        + id + " did not read its stdin: " + write.written() + " of " + bytes.length + " bytes were "
-                        + "written within " + Durations.seconds(timeout) + "s (stdin_timeout); the rest was withdrawn",
-                        Map.of("written", write.written())));
+                result.completeExceptionally(notRead(write, timeout));
             }
         }, () -> p.withdrawStdin(write));
         if (timer != null) {
             result.whenComplete((r, e) -> timer.cancel(false));
         }
         return result;
+    }
+
+    /** The error for a stdin write the process did not take within {@code timeout}: the rest is withdrawn. */
+    private ExecException notRead(StdinWrite write, Duration timeout) {
+        int written = write.written();
+        return new ExecException(ErrorCode.STDIN_TIMEOUT, "The process of execution " + id + " did not read its "
+                + "stdin: " + written + " of " + write.bytes().length + " bytes were written within "
+                + Durations.seconds(timeout) + "s (stdin_timeout); the rest was withdrawn", Map.of("written", written));
     }
 
     /** Ends the execution for {@code why} unless it is already ending; returns whether this call ended it. */

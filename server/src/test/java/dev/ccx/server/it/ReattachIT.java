@@ -43,7 +43,7 @@ class ReattachIT {
             String id = started.get("execution_id").stringValue();
             SeqFollower follower = new SeqFollower(id);
             for (int drop : drops) {
-                follower.readUntilLine(c, drop);
+                follower.readUntilLine(c::next, drop);
                 c.close(); // a TCP reset: no close frame, and whatever the server had in flight is lost
                 c = RawClient.connect(server.uri(), RECEIVE_BUFFER);
                 JsonNode attached = attach(c::next, c.send("attach", Map.of("execution_id", id,
@@ -51,9 +51,9 @@ class ReattachIT {
                 assertThat(attached.get("result").get("status").stringValue())
                         .as("seed %d, drop after line %d: %s", seed, drop, attached).isEqualTo("running");
             }
-            follower.readUntilLine(c, LINES);
+            follower.readUntilLine(c::next, LINES);
             c.send("control", Map.of("type", "CANCEL", "execution_id", id));
-            JsonNode completed = follower.readUntilCompleted(c);
+            JsonNode completed = follower.readUntilCompleted(c::next);
 
             assertThat(completed.get("reason").stringValue()).isEqualTo("canceled");
             assertThat(completed.get("stdout_lines").longValue()).isEqualTo(LINES);
@@ -69,9 +69,7 @@ class ReattachIT {
             TestClient.Started s = c.execute(Map.of("command", "seq 1 50000 && exec sleep 60",
                     "on_disconnect", "keep"));
             SeqFollower follower = new SeqFollower(s.id());
-            while (follower.lines() < 1_000) {
-                follower.accept(c.next());
-            }
+            follower.readUntilLine(c::next, 1_000);
 
             JsonNode detached = response(c::next, c.send("detach", Map.of("execution_id", s.id())),
                     follower::accept);
@@ -82,14 +80,9 @@ class ReattachIT {
                     "from_seq", follower.lastSeq())), follower);
             assertThat(attached.get("result").get("next_seq").longValue()).isGreaterThan(follower.lastSeq());
 
-            while (follower.lines() < 50_000) {
-                follower.accept(c.next());
-            }
-            c.call("control", Map.of("type", "CANCEL", "execution_id", s.id()));
-            while (follower.completed() == null) {
-                follower.accept(c.next());
-            }
-            assertThat(follower.completed().get("stdout_lines").longValue()).isEqualTo(50_000);
+            follower.readUntilLine(c::next, 50_000);
+            c.send("control", Map.of("type", "CANCEL", "execution_id", s.id()));
+            assertThat(follower.readUntilCompleted(c::next).get("stdout_lines").longValue()).isEqualTo(50_000);
         }
     }
 

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -70,20 +71,23 @@ public final class SeqFollower {
         return true;
     }
 
-    /** Reads {@code client} until {@code line} lines have been received; fails if the connection closes first. */
-    public void readUntilLine(RawClient client, long line) {
-        readWhile(client, () -> lines < line);
+    /**
+     * Takes messages from {@code next} (a client's, in the order they arrived) until {@code line} lines have been
+     * received; {@code null} from it means the connection closed, which fails.
+     */
+    public void readUntilLine(Supplier<JsonNode> next, long line) {
+        readWhile(next, () -> lines < line);
     }
 
-    /** Reads {@code client} until {@code process.completed}, and returns its params. */
-    public JsonNode readUntilCompleted(RawClient client) {
-        readWhile(client, () -> completed == null);
+    /** Takes messages from {@code next} until {@code process.completed}, and returns its params. */
+    public JsonNode readUntilCompleted(Supplier<JsonNode> next) {
+        readWhile(next, () -> completed == null);
         return completed;
     }
 
-    private void readWhile(RawClient client, BooleanSupplier condition) {
+    private void readWhile(Supplier<JsonNode> next, BooleanSupplier condition) {
         while (condition.getAsBoolean()) {
-            JsonNode m = client.next();
+            JsonNode m = next.get();
             if (m == null) {
                 throw new AssertionError("connection closed at seq " + lastSeq + ", line " + lines);
             }
