@@ -49,7 +49,7 @@ class StdinIT {
             int nextLine = 0;
             long receivedBytes = 0;
             JsonNode completed = null;
-            while (completed == null) {
+            while (completed == null || !inFlight.isEmpty()) {
                 while (inFlight.size() < maxInFlight && nextLine < lines) {
                     byte[] chunk = numberedLines(nextLine, linesPerRequest, lineBytes);
                     sent.update(chunk);

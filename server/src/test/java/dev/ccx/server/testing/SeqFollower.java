@@ -95,10 +95,6 @@ public final class SeqFollower {
         }
     }
 
-    public String executionId() {
-        return executionId;
-    }
-
     /** The {@code seq} of the last notification received: where to attach from. */
     public long lastSeq() {
         return lastSeq;
@@ -107,11 +103,6 @@ public final class SeqFollower {
     /** Lines received. */
     public long lines() {
         return lines;
-    }
-
-    /** The params of {@code process.completed}, or {@code null} before it. */
-    public JsonNode completed() {
-        return completed;
     }
 
     /** A digest of every notification received, in order. */
