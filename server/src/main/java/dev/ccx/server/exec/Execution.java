@@ -83,6 +83,11 @@ public final class Execution implements ProcessListener {
     private final AtomicBoolean holdCheck = new AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
     private final CompletableFuture<ProcessCompleted> completion = new CompletableFuture<>();
+    /**
+     * The params of {@code process.completed}, set while it is appended, under the log's lock: a client that has
+     * read it finds the execution completed ({@link #completion()} completes a moment later).
+     */
+    private volatile ProcessCompleted completed;
 
     private volatile RunningProcess process;
     private volatile ProcessGroup group;
@@ -176,6 +181,11 @@ public final class Execution implements ProcessListener {
     /** Completes with the {@code process.completed} params once they have been appended. */
     public CompletableFuture<ProcessCompleted> completion() {
         return completion;
+    }
+
+    /** The params of its {@code process.completed} once that is in the log, else {@code null}. */
+    public ProcessCompleted completed() {
+        return completed;
     }
 
     /**
@@ -296,7 +306,7 @@ public final class Execution implements ProcessListener {
 
     /** What {@code executions} lists about it. */
     public ExecutionList.ExecutionInfo info() {
-        ProcessCompleted done = completion.isDone() && !completion.isCancelled() ? completion.join() : null;
+        ProcessCompleted done = completed;
         ProcessGroup g = group;
         return new ExecutionList.ExecutionInfo(id, abbreviate(plan.display()), done == null ? "running" : "completed",
                 g == null ? 0 : g.pgid(), ownership.keep() ? OnDisconnect.KEEP : OnDisconnect.KILL, stdinOpen(),
@@ -355,6 +365,9 @@ public final class Execution implements ProcessListener {
             stdinPending.addAndGet(-bytes.length);
             if (e == null) {
                 result.complete(new StdinResult(id, bytes.length, eof));
+            } else if (write.isWithdrawn()) {
+                // The deadline withdrew it, and the engine confirmed that before the timer replied.
+                result.completeExceptionally(notRead(write, timeout));
             } else {
                 result.completeExceptionally(new ExecException(ErrorCode.STDIN_CLOSED, "The stdin of execution " + id
                         + " was closed after " + write.written() + " of " + bytes.length + " bytes were written ("
@@ -364,16 +377,21 @@ public final class Execution implements ProcessListener {
         ScheduledFuture<?> timer = schedule(timeout.toNanos(), () -> {
             if (!write.done().isDone()) {
                 p.withdrawStdin(write);
-                result.completeExceptionally(new ExecException(ErrorCode.STDIN_TIMEOUT, "The process of execution "
-                        + id + " did not read its stdin: " + write.written() + " of " + bytes.length + " bytes were "
-                        + "written within " + Durations.seconds(timeout) + "s (stdin_timeout); the rest was withdrawn",
-                        Map.of("written", write.written())));
+                result.completeExceptionally(notRead(write, timeout));
             }
         }, () -> p.withdrawStdin(write));
         if (timer != null) {
             result.whenComplete((r, e) -> timer.cancel(false));
         }
         return result;
+    }
+
+    /** The error for a stdin write the process did not take within {@code timeout}: the rest is withdrawn. */
+    private ExecException notRead(StdinWrite write, Duration timeout) {
+        int written = write.written();
+        return new ExecException(ErrorCode.STDIN_TIMEOUT, "The process of execution " + id + " did not read its "
+                + "stdin: " + written + " of " + write.bytes().length + " bytes were written within "
+                + Durations.seconds(timeout) + "s (stdin_timeout); the rest was withdrawn", Map.of("written", written));
     }
 
     /** Ends the execution for {@code why} unless it is already ending; returns whether this call ended it. */
@@ -662,7 +680,6 @@ public final class Execution implements ProcessListener {
     }
 
     private void finish() {
-        ProcessCompleted[] done = new ProcessCompleted[1];
         lock.lock();
         try {
             if (!finished.compareAndSet(false, true)) {
@@ -679,17 +696,18 @@ public final class Execution implements ProcessListener {
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
             long out = encoders[0].lines();
             long err = encoders[1].lines();
-            log.append(seq -> Notifications.encode(Methods.PROCESS_COMPLETED, done[0] = new ProcessCompleted(
+            log.append(seq -> Notifications.encode(Methods.PROCESS_COMPLETED, completed = new ProcessCompleted(
                     why == EndReason.EXIT && code == 0 ? "completed" : "failed", pid, pid, code, describe(why),
                     elapsed, id, seq, why, out, err)));
             log.end();
         } finally {
             lock.unlock();
         }
+        ProcessCompleted done = completed;
         LOG.info("end   exec={} session={} pid={} exit={} reason={} duration={}s lines={}/{}", id,
-                owner.sessionId(), done[0].pid(), done[0].exitCode(), done[0].reason().wire(),
-                String.format("%.3f", done[0].executionTime()), done[0].stdoutLines(), done[0].stderrLines());
-        completion.complete(done[0]);
+                owner.sessionId(), done.pid(), done.exitCode(), done.reason().wire(),
+                String.format("%.3f", done.executionTime()), done.stdoutLines(), done.stderrLines());
+        completion.complete(done);
     }
 
     /** The spawn failed: nothing was shown to anyone, so nothing is left (the group record, the log). */

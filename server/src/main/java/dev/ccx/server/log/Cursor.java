@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.log;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -41,4 +42,11 @@ public interface Cursor extends AutoCloseable {
     /** Stops following; the log may drop what only this cursor still needed. Idempotent. */
     @Override
     void close();
+
+    /**
+     * Stops following like {@link #close()}, and returns the preludes released into the cursor and not handed out
+     * yet, in order: replies to requests, which must reach the client although nothing more of the log will.
+     * Empty when the cursor was already closed.
+     */
+    List<byte[]> closeWithPreludes();
 }

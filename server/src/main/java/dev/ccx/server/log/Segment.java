@@ -12,6 +12,10 @@ import java.nio.file.StandardOpenOption;
 /**
  * One spill file of a log: frames as {@code [4-byte big-endian length][bytes]}, appended by the spill thread and
  * read back at any offset already written (positional I/O, safe alongside the appends).
+ *
+ * <p>Each read opens a channel of its own. A {@link FileChannel} is closed for good when a thread using it is
+ * interrupted, and readers are connections' writers, which are interrupted when their connection goes: on a shared
+ * channel that broke the file for every other follower and for the spill thread.
  */
 final class Segment {
     private final Path path;
@@ -25,8 +29,7 @@ final class Segment {
     }
 
     static Segment create(Path path) throws IOException {
-        return new Segment(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE));
+        return new Segment(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
     }
 
     /** Writes {@code data} whole at {@code offset}. */
@@ -40,13 +43,15 @@ final class Segment {
     /** Reads {@code length} bytes at {@code offset}. */
     ByteBuffer read(long offset, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
-        long at = offset;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, at);
-            if (n < 0) {
-                throw new EOFException(path + " ends at " + at + ", expected " + (offset + length));
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+            long at = offset;
+            while (buffer.hasRemaining()) {
+                int n = in.read(buffer, at);
+                if (n < 0) {
+                    throw new EOFException(path + " ends at " + at + ", expected " + (offset + length));
+                }
+                at += n;
             }
-            at += n;
         }
         return buffer.flip();
     }

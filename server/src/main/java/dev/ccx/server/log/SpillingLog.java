@@ -781,14 +781,25 @@ final class SpillingLog implements ExecutionLog {
 
         @Override
         public void close() {
+            closeWithPreludes();
+        }
+
+        @Override
+        public List<byte[]> closeWithPreludes() {
+            List<byte[]> preludes = new ArrayList<>(1);
             boolean release;
             boolean retry;
             lock.lock();
             try {
                 if (closed) {
-                    return;
+                    return preludes;
                 }
                 closed = true;
+                for (Hold h : holds) {
+                    if (h.prelude != null) {
+                        preludes.add(h.prelude);
+                    }
+                }
                 cursors.remove(this);
                 wakeList = cursors.toArray(CursorImpl[]::new);
                 release = discarded && cursors.isEmpty() && !released;
@@ -802,6 +813,7 @@ final class SpillingLog implements ExecutionLog {
             } else if (retry) {
                 retrySpill();
             }
+            return preludes;
         }
     }
 }

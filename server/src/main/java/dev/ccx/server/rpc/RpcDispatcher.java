@@ -237,7 +237,7 @@ public final class RpcDispatcher implements AutoCloseable {
         String id = r.requiredString("execution_id");
         long fromSeq = r.nonNegativeLong("from_seq", 0);
         Execution e = executions.find(id, call.session().principal());
-        boolean completed = e.completion().isDone();
+        boolean completed = e.completed() != null;
         Cursor cursor;
         try {
             cursor = call.session().attach(e, fromSeq);

@@ -170,7 +170,7 @@ public final class ClientSession implements ExecOwner {
                     + "on_disconnect: \"keep\" to detach)");
         }
         freeSlot(executionId); // detached: it no longer counts against this connection's limit
-        writer.unfollow(executionId, response);
+        writer.unfollow(executionId, e.log(), response);
         leave(executionId);
     }
 

@@ -3,6 +3,7 @@ package dev.ccx.server.session;
 
 import dev.ccx.server.concurrent.Threads;
 import dev.ccx.server.log.Cursor;
+import dev.ccx.server.log.ExecutionLog;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -60,8 +61,11 @@ final class SessionWriter {
     private record Close(int code, String reason) {
     }
 
-    /** Stop sending an execution's frames, and send {@code response} (given the last {@code seq} sent) instead. */
-    private record Unfollow(String executionId, Cursor cursor, LongFunction<byte[]> response) {
+    /**
+     * Stop sending an execution's frames, and send {@code response} (given the last {@code seq} sent) instead. No
+     * {@code cursor}: it had reached the end of {@code log}, so everything was sent.
+     */
+    private record Unfollow(Cursor cursor, ExecutionLog log, LongFunction<byte[]> response) {
     }
 
     SessionWriter(ClientSession session, Connection connection, SessionSettings settings) {
@@ -121,11 +125,14 @@ final class SessionWriter {
     }
 
     /**
-     * Stops sending the frames of {@code executionId} and sends {@code response}, built from the {@code seq} of the
-     * last frame of it that was sent, in their place: on the writer's thread, so nothing of it follows the response.
+     * Stops sending the frames of {@code executionId} (whose log is {@code log}) and sends {@code response}, built
+     * from the {@code seq} of the last frame of it that was sent, in their place: on the writer's thread, so nothing
+     * of it follows the response.
      */
-    void unfollow(String executionId, LongFunction<byte[]> response) {
-        unfollows.add(new Unfollow(executionId, cursors.get(executionId), response));
+    void unfollow(String executionId, ExecutionLog log, LongFunction<byte[]> response) {
+        // Out of the map at once, so that a later request (a control) does not place its reply in a cursor that is
+        // about to close; the writer may still be reading it, and last_seq counts what that read sent.
+        unfollows.add(new Unfollow(cursors.remove(executionId), log, response));
         wake();
     }
 
@@ -204,11 +211,13 @@ final class SessionWriter {
         Unfollow u;
         while ((u = unfollows.poll()) != null) {
             Cursor cursor = u.cursor();
-            long last = 0;
+            long last;
             if (cursor != null) {
-                cursors.remove(u.executionId(), cursor);
                 last = cursor.position() - 1;
-                cursor.close();
+                // Replies already placed in it (an attach or execute result sent just before the detach) still go.
+                cursor.closeWithPreludes().forEach(this::write);
+            } else {
+                last = u.log().nextSeq() - 1; // it had sent the last frame, process.completed, and left the map
             }
             write(u.response().apply(last));
         }

@@ -112,6 +112,34 @@ class SpillingLogTest {
     }
 
     @Test
+    void aReaderInterruptedOnTheDiskBreaksNothingForTheOthers() throws Exception {
+        ExecutionLog log = log(1 << 20, 1 << 22);
+        Cursor other = log.open(1, () -> { }, false);
+        Cursor stopped = log.open(1, () -> { }, false);
+        for (int i = 0; i < 2_000; i++) {
+            log.append(frame("f" + i));
+        }
+        await("spilled", () -> store.diskBytes() > 0);
+
+        // A connection's writer is interrupted when its connection goes, possibly while it reads a spill file.
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> stopped.read(1000, f -> { })).hasRootCauseInstanceOf(
+                    java.nio.channels.ClosedByInterruptException.class);
+        } finally {
+            Thread.interrupted();
+        }
+        stopped.close();
+
+        for (int i = 2_000; i < 4_000; i++) {
+            log.append(frame("f" + i));
+        }
+        List<String> got = readAll(other);
+        assertThat(got).hasSize(4_000);
+        assertThat(got.getLast()).isEqualTo("4000:f3999");
+    }
+
+    @Test
     void aCursorOpenedLaterReplaysFromAnyHeldPositionAndOldPositionsAreRefused() throws Exception {
         ExecutionLog log = log(1 << 20, 1 << 22);
         Cursor keeper = log.open(1, () -> { }, false);
@@ -143,6 +171,21 @@ class SpillingLogTest {
         c.release("reply-2".getBytes(StandardCharsets.UTF_8));
         assertThat(readAll(c)).containsExactly("reply-2", paused + ":paused", "4:after");
         assertThat(wakes.get()).as("publish and each release wake the reader").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void closingWithPreludesHandsOverTheRepliesNotSentYetAndNoFrame() {
+        ExecutionLog log = log(1 << 20, 1 << 22);
+        Cursor c = log.open(1, () -> { }, true);
+        log.append(frame("started"));
+        c.release("reply-1".getBytes(StandardCharsets.UTF_8));
+        log.append(frame("paused"), c);
+        c.release("reply-2".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(c.closeWithPreludes()).extracting(b -> new String(b, StandardCharsets.UTF_8))
+                .containsExactly("reply-1", "reply-2");
+        assertThat(c.closeWithPreludes()).as("closed already").isEmpty();
+        assertThat(readAll(c)).isEmpty();
     }
 
     @Test

@@ -99,6 +99,30 @@ public final class TestClient implements AutoCloseable {
         return new Started(r.get("execution_id").stringValue(), r.get("pid").longValue(), r.get("pgid").longValue());
     }
 
+    /** The next message, whatever it is. */
+    public JsonNode next() {
+        return take(m -> true, DEFAULT_WAIT_MS);
+    }
+
+    /** Sends {@code attach} and returns its response (result or error); notifications before it stay queued. */
+    public JsonNode attach(String executionId, long fromSeq) {
+        return call("attach", Map.of("execution_id", executionId, "from_seq", fromSeq));
+    }
+
+    /** The entry {@code executions} lists for {@code executionId}, or {@code null} when it lists none. */
+    public JsonNode listed(String executionId) {
+        JsonNode response = call("executions", Map.of());
+        if (!response.has("result")) {
+            throw new AssertionError("executions failed: " + response);
+        }
+        for (JsonNode e : response.get("result").get("executions")) {
+            if (executionId.equals(text(e, "execution_id"))) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** Waits for the next message matching {@code match}; earlier non-matching messages are kept, in order. */
     public JsonNode take(Predicate<JsonNode> match, long waitMillis) {
         List<JsonNode> skipped = new ArrayList<>();
@@ -220,6 +244,14 @@ public final class TestClient implements AutoCloseable {
     /** Drops the TCP connection without a close handshake. */
     public void abort() {
         ws.abort();
+    }
+
+    /** The code of an error response; fails when the response is a result. */
+    public static int errorCode(JsonNode response) {
+        if (!response.has("error")) {
+            throw new AssertionError("expected an error, got " + response);
+        }
+        return response.get("error").get("code").intValue();
     }
 
     public static String text(JsonNode n, String field) {
