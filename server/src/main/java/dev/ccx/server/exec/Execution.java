@@ -125,6 +125,11 @@ public final class Execution implements ProcessListener {
         followers.set(1);
     }
 
+    /** When it was launched, on the monotonic clock: the order of starts, to the nanosecond. */
+    long startedNanos() {
+        return startNanos;
+    }
+
     /** Who may see it, and what a lost connection does to it. */
     public Ownership ownership() {
         return ownership;
@@ -696,9 +701,14 @@ public final class Execution implements ProcessListener {
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
             long out = encoders[0].lines();
             long err = encoders[1].lines();
-            log.append(seq -> Notifications.encode(Methods.PROCESS_COMPLETED, completed = new ProcessCompleted(
-                    why == EndReason.EXIT && code == 0 ? "completed" : "failed", pid, pid, code, describe(why),
-                    elapsed, id, seq, why, out, err)));
+            String status = why == EndReason.EXIT && code == 0 ? "completed" : "failed";
+            long seq = log.append(s -> Notifications.encode(Methods.PROCESS_COMPLETED, completed =
+                    new ProcessCompleted(status, pid, pid, code, describe(why), elapsed, id, s, why, out, err)));
+            if (completed == null) {
+                // The log was closed first (the server is stopping): nobody reads it, the record still counts.
+                completed = new ProcessCompleted(status, pid, pid, code, describe(why), elapsed, id, seq, why, out,
+                        err);
+            }
             log.end();
         } finally {
             lock.unlock();

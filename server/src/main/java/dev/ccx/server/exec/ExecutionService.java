@@ -204,7 +204,7 @@ public final class ExecutionService implements AutoCloseable {
         List<ExecutionList.ExecutionInfo> out = new ArrayList<>();
         running.values().stream()
                 .filter(e -> e.ownership().principal().equals(principal) && !retainedNow(e, ended))
-                .map(Execution::info).sorted(Comparator.comparingDouble(ExecutionList.ExecutionInfo::startedAt))
+                .sorted(Comparator.comparingLong(Execution::startedNanos)).map(Execution::info)
                 .forEach(out::add);
         for (Execution e : ended.reversed()) {
             if (e.ownership().principal().equals(principal)) {

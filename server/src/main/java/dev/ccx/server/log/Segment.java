@@ -19,7 +19,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class Segment {
     private final Path path;
-    private final FileChannel channel;
+    /** Open while the log may still spill into it; written and closed by the spill thread only. */
+    private FileChannel channel;
     /** Bytes written; changed by the spill thread under the log's lock. */
     long size;
 
@@ -34,9 +35,28 @@ final class Segment {
 
     /** Writes {@code data} whole at {@code offset}. */
     void write(ByteBuffer data, long offset) throws IOException {
+        if (channel == null) {
+            channel = FileChannel.open(path, StandardOpenOption.WRITE);
+        }
         long at = offset;
         while (data.hasRemaining()) {
             at += channel.write(data, at);
+        }
+    }
+
+    /**
+     * Closes the file for writing: a retained log of an ended execution holds no descriptor (a thousand of them
+     * would hold thousands). A later write opens it again.
+     */
+    void closeWriter() {
+        FileChannel c = channel;
+        channel = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // nothing was pending on it: writes are positional and complete
+            }
         }
     }
 
@@ -58,11 +78,7 @@ final class Segment {
 
     /** Closes and deletes the file; failures are only worth a retry by nobody. */
     void delete() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // the file goes next
-        }
+        closeWriter();
         try {
             Files.deleteIfExists(path);
         } catch (IOException ignored) {

@@ -212,9 +212,8 @@ final class SpillingLog implements ExecutionLog {
         }
         publish();
         store.ended(this);
-        if (spill) {
-            store.submit(this::spill); // retained for replay: the output waits on disk, not in memory
-        }
+        // Retained for replay: the output waits on disk, not in memory, and the files hold no descriptor.
+        store.submit(spill ? this::spill : this::closeWriters);
     }
 
     @Override
@@ -488,6 +487,7 @@ final class SpillingLog implements ExecutionLog {
                            long epoch) {
         List<Runnable> room = List.of();
         boolean again = false;
+        boolean done;
         lock.lock();
         try {
             if (closed || epoch != dropped) {
@@ -510,6 +510,7 @@ final class SpillingLog implements ExecutionLog {
                 spillQueued = true;
                 again = true;
             }
+            done = ended && !again;
             room = takeRoomWaiters();
         } finally {
             lock.unlock();
@@ -517,7 +518,21 @@ final class SpillingLog implements ExecutionLog {
         room.forEach(Runnable::run);
         if (again) {
             store.submit(this::spill);
+        } else if (done) {
+            closeWriters();
         }
+    }
+
+    /** An ended log writes no more: its files are closed for writing. On the disk thread. */
+    private void closeWriters() {
+        List<Segment> files;
+        lock.lock();
+        try {
+            files = List.copyOf(segments);
+        } finally {
+            lock.unlock();
+        }
+        files.forEach(Segment::closeWriter);
     }
 
     /** A spill file could not be written: the log holds what it has (and stops its producer at the hard limit). */

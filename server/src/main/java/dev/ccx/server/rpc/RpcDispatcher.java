@@ -242,10 +242,14 @@ public final class RpcDispatcher implements AutoCloseable {
         try {
             cursor = call.session().attach(e, fromSeq);
         } catch (LogPositionException p) {
-            if (fromSeq < p.nextSeq()) {
-                throw new ExecException(ErrorCode.POSITION_GONE, "The log of execution " + id + " no longer holds "
-                        + "seq " + (fromSeq + 1) + "; the oldest it holds is " + p.oldestSeq()
-                        + " (attach with from_seq " + (p.oldestSeq() - 1) + " to replay from there)",
+            boolean gone = completed && p.oldestSeq() >= p.nextSeq();
+            if (fromSeq < p.nextSeq() || gone) {
+                throw new ExecException(ErrorCode.POSITION_GONE, gone
+                        ? "The log of execution " + id + " is no longer kept (its retention ended, or it gave way to "
+                                + "running executions at --log-total); it held seq 1 to " + (p.nextSeq() - 1)
+                        : "The log of execution " + id + " no longer holds seq " + (fromSeq + 1) + "; the oldest it "
+                                + "holds is " + p.oldestSeq() + " (attach with from_seq " + (p.oldestSeq() - 1)
+                                + " to replay from there)",
                         Map.of("oldest_seq", p.oldestSeq(), "next_seq", p.nextSeq()));
             }
             throw ParamReader.invalid("params.from_seq " + fromSeq + " is beyond the newest seq of execution " + id

@@ -208,19 +208,6 @@ final class SessionWriter {
     /** One round: the connection's own messages, then a fair share of every followed execution's frames. */
     private boolean round() {
         boolean more = false;
-        Unfollow u;
-        while ((u = unfollows.poll()) != null) {
-            Cursor cursor = u.cursor();
-            long last;
-            if (cursor != null) {
-                last = cursor.position() - 1;
-                // Replies already placed in it (an attach or execute result sent just before the detach) still go.
-                cursor.closeWithPreludes().forEach(this::write);
-            } else {
-                last = u.log().nextSeq() - 1; // it had sent the last frame, process.completed, and left the map
-            }
-            write(u.response().apply(last));
-        }
         byte[] message;
         for (int n = 0; (message = direct.poll()) != null; n++) {
             directRoom.release(cost(message));
@@ -228,6 +215,22 @@ final class SessionWriter {
             if (n == DIRECT_PER_ROUND) {
                 more = true;
                 break;
+            }
+        }
+        if (!more) {
+            // After the responses queued before it: a detach response comes in the order of the requests.
+            Unfollow u;
+            while ((u = unfollows.poll()) != null) {
+                Cursor cursor = u.cursor();
+                long last;
+                if (cursor != null) {
+                    last = cursor.position() - 1;
+                    // Replies already placed in it (an attach or execute result sent just before the detach) still go.
+                    cursor.closeWithPreludes().forEach(this::write);
+                } else {
+                    last = u.log().nextSeq() - 1; // it had sent the last frame, process.completed, and left the map
+                }
+                write(u.response().apply(last));
             }
         }
         for (Map.Entry<String, Cursor> e : cursors.entrySet()) {
