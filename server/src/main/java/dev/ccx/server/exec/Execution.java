@@ -61,6 +61,7 @@ public final class Execution implements ProcessListener {
     private static final long GROUP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long AFTER_KILL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long HELD_REPORT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long WITHDRAW_CONFIRM_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final String id;
     private final ExecOwner owner;
@@ -381,8 +382,11 @@ public final class Execution implements ProcessListener {
         });
         ScheduledFuture<?> timer = schedule(timeout.toNanos(), () -> {
             if (!write.done().isDone()) {
+                // The engine confirms the withdrawal with the exact count (the native one at once, on its poller);
+                // an engine blocked in a write cannot, and the count is taken a moment later instead.
                 p.withdrawStdin(write);
-                result.completeExceptionally(notRead(write, timeout));
+                schedule(WITHDRAW_CONFIRM_NANOS, () -> result.completeExceptionally(notRead(write, timeout)),
+                        () -> result.completeExceptionally(notRead(write, timeout)));
             }
         }, () -> p.withdrawStdin(write));
         if (timer != null) {
