@@ -44,9 +44,4 @@ final class Backlog {
         // The listeners may have caught up between the check and the flag, and seen no flag.
         return queued.get() <= low && stalled.compareAndSet(true, false);
     }
-
-    /** Calls queued now. */
-    int size() {
-        return queued.get();
-    }
 }

@@ -305,11 +305,6 @@ public final class Execution implements ProcessListener {
         }
     }
 
-    /** Connections following it now. */
-    public int followers() {
-        return followers.get();
-    }
-
     /** What {@code executions} lists about it. */
     public ExecutionList.ExecutionInfo info() {
         ProcessCompleted done = completed;

@@ -295,13 +295,6 @@ public final class ExecutionService implements AutoCloseable {
         }
     }
 
-    /** Ended executions retained now. */
-    public int retainedCount() {
-        synchronized (retained) {
-            return retained.size();
-        }
-    }
-
     /** Executions running now, server-wide. */
     public int runningCount() {
         return running.size();
