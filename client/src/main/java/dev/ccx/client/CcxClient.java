@@ -258,7 +258,7 @@ public final class CcxClient implements AutoCloseable {
             router.remove(rc);
             rc.fail(why);
             if (!rc.isKept()) {
-                currentChannel().notify(Methods.CONTROL, new ControlParams(ControlType.CANCEL, rc.executionId()));
+                notifyServer(Methods.CONTROL, new ControlParams(ControlType.CANCEL, rc.executionId()));
             }
         }
     }
@@ -311,8 +311,12 @@ public final class CcxClient implements AutoCloseable {
         return channel.thenCompose(ch -> ch.call(method, params, onResult));
     }
 
-    private RpcChannel currentChannel() {
-        return channel.getNow(null) != null ? channel.getNow(null) : channel.join();
+    /** Sends a request without waiting for its answer on the connection in use; dropped while reconnecting. */
+    private void notifyServer(String method, Object params) {
+        RpcChannel ch = channel.isCompletedExceptionally() ? null : channel.getNow(null);
+        if (ch != null) {
+            ch.notify(method, params);
+        }
     }
 
     /** Blocks for a future of this client and rethrows its failure as the {@link CcxException} it carries. */
@@ -358,7 +362,7 @@ public final class CcxClient implements AutoCloseable {
             // The caller gave up (request timeout) but the server started it: nobody owns it, so end it.
             String id = result == null ? null : result.path("execution_id").asString(null);
             if (id != null) {
-                currentChannel().notify(Methods.CONTROL, new ControlParams(ControlType.CANCEL, id));
+                notifyServer(Methods.CONTROL, new ControlParams(ControlType.CANCEL, id));
             }
         }
 
