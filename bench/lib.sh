@@ -110,6 +110,7 @@ start_ccx() {
   if [ "${jfr:-0}" = 1 ]; then
     opts+=("-XX:StartFlightRecording=filename=$out/ccx-$name.jfr,settings=profile")
   fi
+  : >"$out/ccx-$name.out" # before the server starts: the loop below may read it before the child opens it
   "$java" "${opts[@]}" -jar "${ccx_jar:-$out/ccx.jar}" serve --port 0 --state-dir "$state" --log-level WARN "$@" \
     >"$out/ccx-$name.out" 2>"$out/ccx-$name.log" &
   ccx_pid=$!

@@ -35,7 +35,11 @@ final class LinesPair {
                 written.add(new ArrayList<>());
             }
             long id = 1;
+            ProcStat.Load load = null;
             for (int round = 0; round < warmup + rounds; round++) {
+                if (round == warmup) {
+                    load = ProcStat.Load.start(pids);
+                }
                 for (int k = 0; k < n; k++) {
                     int i = round % 2 == 0 ? k : n - 1 - k; // ABBA
                     long c0 = ProcStat.cpuTicks(pids[i]);
@@ -54,6 +58,7 @@ final class LinesPair {
                     }
                 }
             }
+            load.record(r, key);
             for (RawWs w : ws) {
                 w.closeGracefully(2000);
             }

@@ -34,7 +34,7 @@ public final class Main {
                         a.integer("warmup", 1), a.integer("runs", 3), r, key);
                 case "lines-wsd" -> Lines.websocketd(a.uri("url"), a.integer("lines", 1_000_000),
                         a.integer("warmup", 1), a.integer("runs", 3), r, key);
-                case "reattach-latency" -> Reattach.latency(a.uri("url"), a.str("gen"), a.integer("mem-lines", 1000),
+                case "reattach-latency" -> Reattach.latency(a.uri("url"), a.str("gen"), a.pid("pid"), a.integer("mem-lines", 1000),
                         a.integer("disk-lines", 200_000), a.integer("warmup", 300), a.integer("count", 1000),
                         logs(a), r, key);
                 case "replay" -> Reattach.replay(a.uri("url"), a.str("gen"), a.pid("pid"),
@@ -104,7 +104,7 @@ public final class Main {
                   echo-wsd   --url WS [--warmup 200 --count 1000] --key K --out FILE
                   lines      --url WS --gen PATH [--lines 1000000 --warmup 1 --runs 3] --key K --out FILE
                   lines-wsd  --url WS [--lines 1000000 --warmup 1 --runs 3] --key K --out FILE
-                  reattach-latency --url WS --gen PATH [--mem-lines 1000 --disk-lines 200000 --warmup 300
+                  reattach-latency --url WS --gen PATH --pid PID [--mem-lines 1000 --disk-lines 200000 --warmup 300
                              --count 1000 --logs STATE/logs] --key K --out FILE
                   replay     --url WS --gen PATH --pid PID [--small-lines 1500 --small-warmup 30 --small-runs 200
                              --lines 1000000 --warmup 1 --runs 5 --logs STATE/logs] --key K --out FILE

@@ -23,6 +23,84 @@ final class ProcStat {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15: utime, stime
     }
 
+    /**
+     * User and system time of the process and of its children it has reaped (for a ccx server: the commands it ran),
+     * in ticks; 0 when {@code pid} is not given or gone.
+     */
+    static long cpuTicksWithChildren(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Where the machine's CPU went over a scenario: the servers (with the commands they ran), this load generator,
+     * and everything else (other people's builds and tests on a shared machine), as shares of all CPUs.
+     */
+    static final class Load {
+        private final long[] pids;
+        private final long[] machine0;
+        private final long servers0;
+        private final long client0;
+
+        private Load(long... pids) throws IOException {
+            this.pids = pids;
+            this.machine0 = machine();
+            this.servers0 = servers();
+            this.client0 = client();
+        }
+
+        static Load start(long... pids) throws IOException {
+            return new Load(pids);
+        }
+
+        /** Writes {@code key.cpu_machine_pct}, {@code .cpu_servers_pct}, {@code .cpu_client_pct}, {@code .cpu_others_pct}. */
+        void record(Results r, String key) throws IOException {
+            long[] m1 = machine();
+            double total = m1[0] - machine0[0];
+            if (total <= 0) {
+                return;
+            }
+            double busy = total - (m1[1] - machine0[1]);
+            double servers = servers() - servers0;
+            double client = (client() - client0) / 1e7; // ns to ticks
+            r.put(key + ".cpu_machine_pct", 100 * busy / total);
+            r.put(key + ".cpu_servers_pct", 100 * servers / total);
+            r.put(key + ".cpu_client_pct", 100 * client / total);
+            r.put(key + ".cpu_others_pct", Math.max(0, 100 * (busy - servers - client) / total));
+        }
+
+        private long servers() {
+            long sum = 0;
+            for (long p : pids) {
+                sum += cpuTicksWithChildren(p);
+            }
+            return sum;
+        }
+
+        private static long client() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+        }
+
+        /** All ticks of all CPUs, and the idle and iowait ones, from the first line of {@code /proc/stat}. */
+        private static long[] machine() throws IOException {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i <= 8 && i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+        }
+    }
+
     /** {@code write_bytes} of {@code /proc/PID/io}: bytes the process caused to be written to storage. */
     static long writeBytes(long pid) throws IOException {
         if (pid <= 0) {

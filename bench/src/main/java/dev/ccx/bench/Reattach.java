@@ -196,8 +196,8 @@ final class Reattach {
      * Attach latency against two kept running targets (log in memory; log mostly on disk, so the first frame is read
      * from a spill file), next to {@code execute echo hi}, each on a fresh connection, interleaved.
      */
-    static void latency(URI url, String gen, long memLines, long diskLines, int warmup, int count, Path logs,
-                        Results r, String key) throws IOException {
+    static void latency(URI url, String gen, long pid, long memLines, long diskLines, int warmup, int count,
+                        Path logs, Results r, String key) throws IOException {
         Target mem = start(url, gen, memLines, true);
         Target disk = start(url, gen, diskLines, true);
         describe(r, key + ".mem", mem, logs);
@@ -207,9 +207,13 @@ final class Reattach {
         }
         Samples[] s = {new Samples(key + ".attach_mem", count), new Samples(key + ".attach_disk", count),
                 new Samples(key + ".echo", count)};
+        ProcStat.Load load = null;
         try {
             for (int i = 0; i < warmup + count; i++) {
                 boolean measured = i >= warmup;
+                if (i == warmup) {
+                    load = ProcStat.Load.start(pid);
+                }
                 for (int k = 0; k < 3; k++) {
                     int v = (i + k) % 3; // the order rotates, so no variant always runs right after the same one
                     long[] t = v == 2 ? echoSample(url) : attachSample(url, v == 0 ? mem : disk);
@@ -218,6 +222,7 @@ final class Reattach {
                     }
                 }
             }
+            load.record(r, key);
         } finally {
             cancel(url, mem);
             cancel(url, disk);
@@ -391,8 +396,12 @@ final class Reattach {
         }
         String smallLive = "{\"argv\":[\"" + gen + "\",\"" + smallLines + "\"]}";
         List<List<Lines.Run>> small = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        ProcStat.Load load = null;
         try {
             for (int i = 0; i < smallWarmup + smallRuns; i++) {
+                if (i == smallWarmup) {
+                    load = ProcStat.Load.start(pid);
+                }
                 for (int k = 0; k < 3; k++) {
                     int v = (i + k) % 3;
                     Lines.Run run = switch (v) {
@@ -405,6 +414,7 @@ final class Reattach {
                     }
                 }
             }
+            load.record(r, key + ".small");
         } finally {
             cancel(url, running);
         }
@@ -418,6 +428,9 @@ final class Reattach {
         List<List<Lines.Run>> big = List.of(new ArrayList<>(), new ArrayList<>());
         List<List<Double>> cpu = List.of(new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i < largeWarmup + largeRuns; i++) {
+            if (i == largeWarmup) {
+                load = ProcStat.Load.start(pid);
+            }
             for (int k = 0; k < 2; k++) {
                 int v = (i % 2 == 0) == (k == 0) ? 0 : 1; // ABBA
                 long c0 = ProcStat.cpuTicks(pid);
@@ -432,6 +445,7 @@ final class Reattach {
                 }
             }
         }
+        load.record(r, key + ".large");
         Lines.record(big.get(0).toArray(Lines.Run[]::new), r, key + ".large.replay_ended");
         Lines.record(big.get(1).toArray(Lines.Run[]::new), r, key + ".large.live");
         r.put(key + ".large.replay_ended.server_cpu_s", Stats.median(toArray(cpu.get(0))));

@@ -72,6 +72,8 @@ final class ReattachReport {
                 lat("att.echo.first_line"), lat("att.echo.connect_first"), lat("att.echo.connect_first_line"),
                 "1.00×");
         line("");
+        line(cpu("att", "The CPUs over the measured samples"));
+        line("");
         line("The connect alone (TCP, upgrade, `connected`), p50 / p99 ms: " + lat("att.attach_mem.connect")
                 + " (attach, memory), " + lat("att.attach_disk.connect") + " (attach, disk), "
                 + lat("att.echo.connect") + " (echo).");
@@ -104,6 +106,9 @@ final class ReattachReport {
         row("peer: the same output live (`execute`)", fmtInt(num("rep.large.live.lines")), "",
                 fmtInt(liveL) + " (" + all("rep.large.live") + ")", fmt3(num("rep.large.live.seconds")),
                 fmt2(num("rep.large.live.server_cpu_s")), "1.00×");
+        line("");
+        line(cpu("rep.small", "The CPUs over the measured small runs") + " " + cpu("rep.large", "Over the large "
+                + "runs"));
         line("");
         line("Server peak RSS after scenario 2 (VmHWM): " + fmt1(num("rep.server_vmhwm_mb")) + " MB.");
         line("");
@@ -139,6 +144,28 @@ final class ReattachReport {
                         fmt2(num(k + ".server_cpu_s")), fmt1(num(k + ".server_written_mb")));
             }
         }
+        for (String e : new String[] {"native", "jdk"}) {
+            String c = cpu("pair." + e, e);
+            if (!c.isEmpty()) {
+                line("");
+                line(c);
+            }
+        }
+    }
+
+    /** Where the CPUs went over a scenario. */
+    private String cpu(String k, String what) {
+        if (!m.containsKey(k + ".cpu_machine_pct")) {
+            return "";
+        }
+        return what + ": " + pct(k + ".cpu_machine_pct") + " busy: the server" + (k.startsWith("pair") ? "s" : "")
+                + " (with the commands run) " + pct(k + ".cpu_servers_pct") + ", the load generator "
+                + pct(k + ".cpu_client_pct") + ", everything else on the machine " + pct(k + ".cpu_others_pct")
+                + " (shares of both CPUs).";
+    }
+
+    private String pct(String k) {
+        return Double.isNaN(num(k)) ? "–" : String.format(Locale.ROOT, "%.0f%%", num(k));
     }
 
     /** The runs' lines/s, rounded to thousands, in the order they ran. */
