@@ -16,7 +16,23 @@ final class LinesPair {
     private static final int BUFFER = 1 << 20;
     private static final int TIMEOUT_MS = 60_000;
 
+    /** A run during which other work took less than this share of the CPUs counts as quiet. */
+    static final double QUIET_PCT = 10;
+
     private LinesPair() {
+    }
+
+    /** Each run's share of the CPUs taken by other work, and the median lines/s of the quiet rounds. */
+    static void record(List<Lines.Run> runs, List<Double> busy, List<Integer> quiet, Results r, String k) {
+        StringBuilder all = new StringBuilder();
+        for (int j = 0; j < busy.size(); j++) {
+            all.append(j == 0 ? "" : ",").append(Math.round(busy.get(j)));
+        }
+        r.put(k + ".others_pct_all", all.toString());
+        if (!quiet.isEmpty()) {
+            double[] lps = quiet.stream().mapToDouble(j -> runs.get(j).linesPerSecond()).toArray();
+            r.put(k + ".lines_per_s_quiet", Stats.median(lps));
+        }
     }
 
     static void run(URI[] urls, long[] pids, String[] labels, String gen, int lines, int warmup, int rounds, Results r,
@@ -26,6 +42,7 @@ final class LinesPair {
         List<List<Lines.Run>> runs = new ArrayList<>();
         List<List<Double>> cpu = new ArrayList<>();
         List<List<Double>> written = new ArrayList<>();
+        List<List<Double>> busy = new ArrayList<>();
         RawWs[] ws = new RawWs[n];
         try {
             for (int i = 0; i < n; i++) {
@@ -33,6 +50,7 @@ final class LinesPair {
                 runs.add(new ArrayList<>());
                 cpu.add(new ArrayList<>());
                 written.add(new ArrayList<>());
+                busy.add(new ArrayList<>());
             }
             long id = 1;
             ProcStat.Load load = null;
@@ -44,17 +62,21 @@ final class LinesPair {
                     int i = round % 2 == 0 ? k : n - 1 - k; // ABBA
                     long c0 = ProcStat.cpuTicks(pids[i]);
                     long w0 = ProcStat.writeBytes(pids[i]);
+                    ProcStat.Load runLoad = ProcStat.Load.start(pids);
                     Lines.Run run = Lines.ccxRun(ws[i], params, lines, id++);
+                    double others = runLoad.othersPct();
                     double c = (ProcStat.cpuTicks(pids[i]) - c0) / ProcStat.HZ;
                     double w = (ProcStat.writeBytes(pids[i]) - w0) / 1e6;
                     boolean measured = round >= warmup;
                     System.err.printf("%s.%s round %d%s: %.0f lines/s, %.3f s, server CPU %.2f s, server wrote "
-                                    + "%.1f MB to storage%n", key, labels[i], round + 1, measured ? "" : " (warmup)",
-                            run.linesPerSecond(), run.nanosToLastLine() / 1e9, c, w);
+                                    + "%.1f MB to storage, others on the machine %.0f%%%n", key, labels[i], round + 1,
+                            measured ? "" : " (warmup)", run.linesPerSecond(), run.nanosToLastLine() / 1e9, c, w,
+                            others);
                     if (measured) {
                         runs.get(i).add(run);
                         cpu.get(i).add(c);
                         written.get(i).add(w);
+                        busy.get(i).add(others);
                     }
                 }
             }
@@ -69,9 +91,22 @@ final class LinesPair {
                 }
             }
         }
+        // Quiet rounds: every run of the round had less than QUIET_PCT of the CPUs going to other work.
+        List<Integer> quiet = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            boolean q = true;
+            for (int i = 0; i < n; i++) {
+                q &= busy.get(i).get(round) < QUIET_PCT;
+            }
+            if (q) {
+                quiet.add(round);
+            }
+        }
+        r.put(key + ".quiet_rounds", quiet.size());
         for (int i = 0; i < n; i++) {
             String k = key + "." + labels[i];
             Lines.record(runs.get(i).toArray(Lines.Run[]::new), r, k);
+            record(runs.get(i), busy.get(i), quiet, r, k);
             r.put(k + ".server_cpu_s", Stats.median(cpu.get(i).stream().mapToDouble(Double::doubleValue).toArray()));
             r.put(k + ".server_written_mb",
                     Stats.median(written.get(i).stream().mapToDouble(Double::doubleValue).toArray()));

@@ -61,6 +61,17 @@ final class ProcStat {
             return new Load(pids);
         }
 
+        /** The share of both CPUs that went to neither the servers nor this load generator since the start, %. */
+        double othersPct() throws IOException {
+            long[] m1 = machine();
+            double total = m1[0] - machine0[0];
+            if (total <= 0) {
+                return 0;
+            }
+            double busy = total - (m1[1] - machine0[1]);
+            return Math.max(0, 100 * (busy - (servers() - servers0) - (client() - client0) / 1e7) / total);
+        }
+
         /** Writes {@code key.cpu_machine_pct}, {@code .cpu_servers_pct}, {@code .cpu_client_pct}, {@code .cpu_others_pct}. */
         void record(Results r, String key) throws IOException {
             long[] m1 = machine();

@@ -427,6 +427,7 @@ final class Reattach {
         String largeLive = "{\"argv\":[\"" + gen + "\",\"" + largeLines + "\"]}";
         List<List<Lines.Run>> big = List.of(new ArrayList<>(), new ArrayList<>());
         List<List<Double>> cpu = List.of(new ArrayList<>(), new ArrayList<>());
+        List<List<Double>> busy = List.of(new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i < largeWarmup + largeRuns; i++) {
             if (i == largeWarmup) {
                 load = ProcStat.Load.start(pid);
@@ -434,20 +435,33 @@ final class Reattach {
             for (int k = 0; k < 2; k++) {
                 int v = (i % 2 == 0) == (k == 0) ? 0 : 1; // ABBA
                 long c0 = ProcStat.cpuTicks(pid);
+                ProcStat.Load runLoad = ProcStat.Load.start(pid);
                 Lines.Run run = v == 0 ? replayRun(url, large) : liveRun(url, largeLive, largeLines);
+                double others = runLoad.othersPct();
                 long c1 = ProcStat.cpuTicks(pid);
-                System.err.printf("%s.large %s run %d%s: %.0f lines/s, %.3f s, server CPU %.2f s%n", key,
-                        v == 0 ? "replay" : "live", i + 1, i < largeWarmup ? " (warmup)" : "",
-                        run.linesPerSecond(), run.nanosToLastLine() / 1e9, (c1 - c0) / ProcStat.HZ);
+                System.err.printf("%s.large %s run %d%s: %.0f lines/s, %.3f s, server CPU %.2f s, others on the "
+                                + "machine %.0f%%%n", key, v == 0 ? "replay" : "live", i + 1,
+                        i < largeWarmup ? " (warmup)" : "", run.linesPerSecond(), run.nanosToLastLine() / 1e9,
+                        (c1 - c0) / ProcStat.HZ, others);
                 if (i >= largeWarmup) {
                     big.get(v).add(run);
                     cpu.get(v).add((c1 - c0) / ProcStat.HZ);
+                    busy.get(v).add(others);
                 }
             }
         }
         load.record(r, key + ".large");
         Lines.record(big.get(0).toArray(Lines.Run[]::new), r, key + ".large.replay_ended");
         Lines.record(big.get(1).toArray(Lines.Run[]::new), r, key + ".large.live");
+        List<Integer> quiet = new ArrayList<>();
+        for (int j = 0; j < largeRuns; j++) {
+            if (busy.get(0).get(j) < LinesPair.QUIET_PCT && busy.get(1).get(j) < LinesPair.QUIET_PCT) {
+                quiet.add(j);
+            }
+        }
+        r.put(key + ".large.quiet_rounds", quiet.size());
+        LinesPair.record(big.get(0), busy.get(0), quiet, r, key + ".large.replay_ended");
+        LinesPair.record(big.get(1), busy.get(1), quiet, r, key + ".large.live");
         r.put(key + ".large.replay_ended.server_cpu_s", Stats.median(toArray(cpu.get(0))));
         r.put(key + ".large.live.server_cpu_s", Stats.median(toArray(cpu.get(1))));
     }

@@ -26,9 +26,15 @@ final class ReattachReport {
                 + "; ccx JVM options `" + get("meta.ccx_jvm_opts") + "`"
                 + ("1".equals(m.get("meta.quick")) ? "; **--quick counts**" : "") + ".");
         line("");
-        attach();
-        replay();
-        pair();
+        if (has("att.")) {
+            attach();
+        }
+        if (has("rep.")) {
+            replay();
+        }
+        if (has("pair.")) {
+            pair();
+        }
         StringBuilder busy = new StringBuilder();
         for (String k : m.keySet()) {
             if (k.startsWith("idle.") && num(k) < 90) {
@@ -95,17 +101,25 @@ final class ReattachReport {
         smallRow("peer: the same output live (`execute`, includes the spawn)", "rep.small.live", null, live);
         line("");
         line("| Case | lines | log: notifications / in spill files, MB | lines/s, median (all runs) | "
-                + "to the last line, median s | server CPU s per run, median | ÷ live |");
-        line("|---|---:|---:|---:|---:|---:|---:|");
+                + "lines/s, median of the " + get("rep.large.quiet_rounds") + " quiet rounds | "
+                + "to the last line, median s | server CPU s per run, median | ÷ live (all; quiet) |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|");
         double liveL = num("rep.large.live.lines_per_s");
+        double liveQ = num("rep.large.live.lines_per_s_quiet");
         row("replay, ended execution (log on disk)", fmtInt(num("rep.large.replay_ended.lines")),
                 mb(num("rep.large.ended.log_bytes")) + " / " + mb(num("rep.large.ended.disk_bytes")),
                 fmtInt(num("rep.large.replay_ended.lines_per_s")) + " (" + all("rep.large.replay_ended") + ")",
+                fmtInt(num("rep.large.replay_ended.lines_per_s_quiet")),
                 fmt3(num("rep.large.replay_ended.seconds")), fmt2(num("rep.large.replay_ended.server_cpu_s")),
-                ratio(num("rep.large.replay_ended.lines_per_s"), liveL));
+                ratio(num("rep.large.replay_ended.lines_per_s"), liveL) + "; "
+                        + ratio(num("rep.large.replay_ended.lines_per_s_quiet"), liveQ));
         row("peer: the same output live (`execute`)", fmtInt(num("rep.large.live.lines")), "",
-                fmtInt(liveL) + " (" + all("rep.large.live") + ")", fmt3(num("rep.large.live.seconds")),
-                fmt2(num("rep.large.live.server_cpu_s")), "1.00×");
+                fmtInt(liveL) + " (" + all("rep.large.live") + ")", fmtInt(liveQ),
+                fmt3(num("rep.large.live.seconds")), fmt2(num("rep.large.live.server_cpu_s")), "1.00×");
+        line("");
+        line("Other work's share of the CPUs during each large run, %: replay " + get("rep.large.replay_ended"
+                + ".others_pct_all") + "; live " + get("rep.large.live.others_pct_all") + ". A round is quiet when "
+                + "both its runs had less than " + Math.round(LinesPair.QUIET_PCT) + "%.");
         line("");
         line(cpu("rep.small", "The CPUs over the measured small runs") + " " + cpu("rep.large", "Over the large "
                 + "runs"));
@@ -129,21 +143,28 @@ final class ReattachReport {
                 + get("meta.base") + "). Server CPU and bytes written to storage from `/proc/PID/stat` and "
                 + "`/proc/PID/io`, per run.");
         line("");
-        line("| Spawner | build | lines/s, median (all runs) | head ÷ base | server CPU s per run | "
+        line("| Spawner | build | lines/s, median (all runs) | other work's share of the CPUs per run, % | "
+                + "lines/s, median of the quiet rounds (n) | head ÷ base (all; quiet) | server CPU s per run | "
                 + "server wrote to storage, MB per run |");
-        line("|---|---|---:|---:|---:|---:|");
+        line("|---|---|---:|---:|---:|---:|---:|---:|");
         for (String e : new String[] {"native", "jdk"}) {
             double base = num("pair." + e + ".base.lines_per_s");
+            double baseQ = num("pair." + e + ".base.lines_per_s_quiet");
             for (String b : new String[] {"base", "head"}) {
                 String k = "pair." + e + "." + b;
                 if (!m.containsKey(k + ".lines_per_s")) {
                     continue;
                 }
-                row(e, b, fmtInt(num(k + ".lines_per_s")) + " (" + all(k) + ")",
-                        b.equals("head") ? ratio(num(k + ".lines_per_s"), base) : "",
+                row(e, b, fmtInt(num(k + ".lines_per_s")) + " (" + all(k) + ")", get(k + ".others_pct_all"),
+                        fmtInt(num(k + ".lines_per_s_quiet")) + " (" + get("pair." + e + ".quiet_rounds") + ")",
+                        b.equals("head") ? ratio(num(k + ".lines_per_s"), base) + "; "
+                                + ratio(num(k + ".lines_per_s_quiet"), baseQ) : "",
                         fmt2(num(k + ".server_cpu_s")), fmt1(num(k + ".server_written_mb")));
             }
         }
+        line("");
+        line("A round is quiet when every run in it had less than " + Math.round(LinesPair.QUIET_PCT)
+                + "% of the CPUs going to other work (neither the servers, their commands, nor the load generator).");
         for (String e : new String[] {"native", "jdk"}) {
             String c = cpu("pair." + e, e);
             if (!c.isEmpty()) {
@@ -183,6 +204,11 @@ final class ReattachReport {
             return "–";
         }
         return fmt3(num(k + ".p50_ms")) + " / " + fmt3(num(k + ".p99_ms"));
+    }
+
+    /** Whether the run has results (or an error) of a scenario. */
+    private boolean has(String prefix) {
+        return m.keySet().stream().anyMatch(k -> k.startsWith(prefix));
     }
 
     private void row(String... cells) {
