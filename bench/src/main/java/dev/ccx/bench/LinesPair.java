@@ -43,6 +43,8 @@ final class LinesPair {
         List<List<Double>> cpu = new ArrayList<>();
         List<List<Double>> written = new ArrayList<>();
         List<List<Double>> busy = new ArrayList<>();
+        List<List<Double>> devWritten = new ArrayList<>();
+        List<List<Double>> dirtyAfter = new ArrayList<>();
         RawWs[] ws = new RawWs[n];
         try {
             for (int i = 0; i < n; i++) {
@@ -51,6 +53,8 @@ final class LinesPair {
                 cpu.add(new ArrayList<>());
                 written.add(new ArrayList<>());
                 busy.add(new ArrayList<>());
+                devWritten.add(new ArrayList<>());
+                dirtyAfter.add(new ArrayList<>());
             }
             long id = 1;
             ProcStat.Load load = null;
@@ -63,20 +67,25 @@ final class LinesPair {
                     long c0 = ProcStat.cpuTicks(pids[i]);
                     long w0 = ProcStat.writeBytes(pids[i]);
                     ProcStat.Load runLoad = ProcStat.Load.start(pids);
+                    long d0 = ProcStat.diskWrittenBytes();
                     Lines.Run run = Lines.ccxRun(ws[i], params, lines, id++);
                     double others = runLoad.othersPct();
+                    double device = (ProcStat.diskWrittenBytes() - d0) / 1e6;
+                    double dirty = ProcStat.dirtyBytes() / 1e6;
                     double c = (ProcStat.cpuTicks(pids[i]) - c0) / ProcStat.HZ;
                     double w = (ProcStat.writeBytes(pids[i]) - w0) / 1e6;
                     boolean measured = round >= warmup;
                     System.err.printf("%s.%s round %d%s: %.0f lines/s, %.3f s, server CPU %.2f s, server wrote "
-                                    + "%.1f MB to storage, others on the machine %.0f%%%n", key, labels[i], round + 1,
-                            measured ? "" : " (warmup)", run.linesPerSecond(), run.nanosToLastLine() / 1e9, c, w,
-                            others);
+                                    + "%.1f MB to storage, the disks wrote %.1f MB, %.0f MB dirty after, others on "
+                                    + "the machine %.0f%%%n", key, labels[i], round + 1, measured ? "" : " (warmup)",
+                            run.linesPerSecond(), run.nanosToLastLine() / 1e9, c, w, device, dirty, others);
                     if (measured) {
                         runs.get(i).add(run);
                         cpu.get(i).add(c);
                         written.get(i).add(w);
                         busy.get(i).add(others);
+                        devWritten.get(i).add(device);
+                        dirtyAfter.get(i).add(dirty);
                     }
                 }
             }
@@ -110,6 +119,9 @@ final class LinesPair {
             r.put(k + ".server_cpu_s", Stats.median(cpu.get(i).stream().mapToDouble(Double::doubleValue).toArray()));
             r.put(k + ".server_written_mb",
                     Stats.median(written.get(i).stream().mapToDouble(Double::doubleValue).toArray()));
+            r.put(k + ".disk_written_mb", devWritten.get(i).stream().mapToDouble(Double::doubleValue).sum());
+            r.put(k + ".dirty_max_mb", dirtyAfter.get(i).stream().mapToDouble(Double::doubleValue).max()
+                    .orElse(0));
         }
     }
 }

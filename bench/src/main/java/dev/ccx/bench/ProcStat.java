@@ -112,6 +112,41 @@ final class ProcStat {
         }
     }
 
+    /**
+     * Bytes the machine's disks have written (to the device, not to the page cache): field 7 of
+     * {@code /sys/block/DEV/stat}, in 512-byte sectors, summed over the block devices but loop, ram and zram ones.
+     */
+    static long diskWrittenBytes() {
+        long sectors = 0;
+        try (var devs = Files.newDirectoryStream(Path.of("/sys/block"))) {
+            for (Path d : devs) {
+                String name = d.getFileName().toString();
+                if (name.startsWith("loop") || name.startsWith("ram") || name.startsWith("zram")) {
+                    continue;
+                }
+                String[] f = Files.readString(d.resolve("stat")).trim().split("\\s+");
+                sectors += Long.parseLong(f[6]);
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return sectors * 512;
+    }
+
+    /** {@code Dirty} of {@code /proc/meminfo}: page cache waiting to be written back, bytes. */
+    static long dirtyBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("Dirty:")) {
+                    return 1024 * Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     /** {@code write_bytes} of {@code /proc/PID/io}: bytes the process caused to be written to storage. */
     static long writeBytes(long pid) throws IOException {
         if (pid <= 0) {

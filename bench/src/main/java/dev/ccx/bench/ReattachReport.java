@@ -145,8 +145,9 @@ final class ReattachReport {
         line("");
         line("| Spawner | build | lines/s, median (all runs) | other work's share of the CPUs per run, % | "
                 + "lines/s, median of the quiet rounds (n) | head ÷ base (all; quiet) | server CPU s per run | "
-                + "server wrote to storage, MB per run |");
-        line("|---|---|---:|---:|---:|---:|---:|---:|");
+                + "server wrote to storage, MB per run | the disks wrote during its runs, MB in all | "
+                + "page cache dirty after a run, max MB |");
+        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (String e : new String[] {"native", "jdk"}) {
             double base = num("pair." + e + ".base.lines_per_s");
             double baseQ = num("pair." + e + ".base.lines_per_s_quiet");
@@ -159,9 +160,17 @@ final class ReattachReport {
                         fmtInt(num(k + ".lines_per_s_quiet")) + " (" + get("pair." + e + ".quiet_rounds") + ")",
                         b.equals("head") ? ratio(num(k + ".lines_per_s"), base) + "; "
                                 + ratio(num(k + ".lines_per_s_quiet"), baseQ) : "",
-                        fmt2(num(k + ".server_cpu_s")), fmt1(num(k + ".server_written_mb")));
+                        fmt2(num(k + ".server_cpu_s")), fmt1(num(k + ".server_written_mb")),
+                        fmtInt(num(k + ".disk_written_mb")), fmtInt(num(k + ".dirty_max_mb")));
             }
         }
+        line("");
+        line("\"Server wrote to storage\" is `write_bytes` of `/proc/PID/io`: what the server handed to the page "
+                + "cache for its log's spill files. \"The disks wrote\" is what reached the block devices during "
+                + "that build's runs (`/sys/block/*/stat`, whoever caused it): a spill file deleted before the "
+                + "kernel writes it back never reaches the disk. The kernel starts writing back when the dirty "
+                + "page cache passes `vm.dirty_background_ratio` of the available memory (here: "
+                + get("meta.vm_dirty") + ").");
         line("");
         line("A round is quiet when every run in it had less than " + Math.round(LinesPair.QUIET_PCT)
                 + "% of the CPUs going to other work (neither the servers, their commands, nor the load generator).");
