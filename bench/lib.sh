@@ -28,15 +28,16 @@ if [ -n "${CCX_JAVA_OPTS+set}" ]; then jvm_opts="$CCX_JAVA_OPTS"; else
 
 put() { printf '%s=%s\n' "$1" "$2" >>"$results"; }
 
-# Builds ccx (./ccx --version, unless CCX_JAR is given) and the load generator, and copies both into $out, so other
-# builds in this tree cannot swap the jars under a running benchmark.
+# Builds ccx (unless CCX_JAR is given) and the load generator, and copies both into $out, so other builds in this
+# tree cannot swap the jars under a running benchmark. ccx is built with `mvn package` in the reactor, tests skipped:
+# not with ./ccx, which runs `mvn install` and so writes this tree's modules into ~/.m2, shared with other builds.
 build_jars() {
   local src_jar
   if [ -n "${CCX_JAR:-}" ]; then
     src_jar="$CCX_JAR"
   else
-    log "building ccx (./ccx --version)"
-    (cd "$root" && ./ccx --version) >&2
+    log "building ccx (mvn package -pl cli -am, tests skipped)"
+    mvn -B -q -f "$root/pom.xml" -DskipTests -DskipITs -pl cli -am package >&2
     src_jar="$root/cli/target/ccx.jar"
   fi
   log "building the load generator (bench/pom.xml)"
@@ -73,17 +74,44 @@ stop() { # PID: SIGTERM, then SIGKILL after 10 s; then forgets it, so cleanup ne
   started=(${keep[@]+"${keep[@]}"})
 }
 
-ccx_pid="" ccx_url=""
-start_ccx() { # NAME [serve options...]: a ccx server on a free port, with its own state dir; sets ccx_pid, ccx_url
+# Idle share of the CPUs over one second, in percent: other work on the machine skews every number here.
+idle_pct() {
+  local a b
+  read -r -a a < <(head -1 /proc/stat)
+  sleep 1
+  read -r -a b < <(head -1 /proc/stat)
+  local ta=0 tb=0 i
+  for i in 1 2 3 4 5 6 7 8; do ta=$((ta + a[i])); tb=$((tb + b[i])); done
+  echo $(( 100 * ((b[4] + b[5]) - (a[4] + a[5])) / (tb - ta) ))
+}
+quiet_check() { # NAME: waits (10 s at most) for two idle seconds, and records how idle the machine was
+  local idle quiet=0 deadline=$((SECONDS + 10))
+  while :; do
+    idle=$(idle_pct)
+    if [ "$idle" -ge 90 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    [ "$quiet" -ge 2 ] || [ "$SECONDS" -ge "$deadline" ] && break
+  done
+  put "idle.$1" "$idle"
+  if [ "$idle" -lt 90 ]; then
+    echo "bench: WARNING: the machine was only ${idle}% idle before $1; something else is running" >&2
+  fi
+}
+
+ccx_pid="" ccx_url="" ccx_state=""
+# NAME [serve options...]: a ccx server on a free port, with its own state dir; sets ccx_pid, ccx_url, ccx_state.
+# It runs $ccx_jar when set (another build, for a side-by-side run), else $out/ccx.jar.
+start_ccx() {
   local name=$1; shift
   local state; state=$(mktemp -d "$out/state.XXXX")
+  ccx_state=$state
   local opts=(--enable-native-access=ALL-UNNAMED)
   # shellcheck disable=SC2206 # word splitting of the options is intended
   opts+=(${jvm_opts})
   if [ "${jfr:-0}" = 1 ]; then
     opts+=("-XX:StartFlightRecording=filename=$out/ccx-$name.jfr,settings=profile")
   fi
-  "$java" "${opts[@]}" -jar "$out/ccx.jar" serve --port 0 --state-dir "$state" --log-level WARN "$@" \
+  : >"$out/ccx-$name.out" # before the server starts: the loop below may read it before the child opens it
+  "$java" "${opts[@]}" -jar "${ccx_jar:-$out/ccx.jar}" serve --port 0 --state-dir "$state" --log-level WARN "$@" \
     >"$out/ccx-$name.out" 2>"$out/ccx-$name.log" &
   ccx_pid=$!
   started+=("$ccx_pid")

@@ -123,9 +123,8 @@ final class CcxClient {
                     if (executionId == null || !"started".equals(status)) {
                         throw new BenchFailure("unexpected execute result: " + ws.text());
                     }
-                    idPattern = Json.bytes("\"execution_id\":\"" + executionId + "\"");
-                    idTail = Json.bytes("\",\"truncated\":false,\"chunk_index\":null,\"total_chunks\":null,"
-                            + "\"execution_id\":\"" + executionId + "\",\"seq\":");
+                    idPattern = idPattern(executionId);
+                    idTail = idTail(executionId);
                 }
                 case STARTED -> {
                     if (idPattern == null || Json.indexOf(a, off, off + len, idPattern) < 0) {
@@ -209,6 +208,26 @@ final class CcxClient {
         }
         sink.output(a, from, q);
         return seq;
+    }
+
+    /** {@code "execution_id":"ID"}, to find the execution's id anywhere in a message. */
+    static byte[] idPattern(String executionId) {
+        return Json.bytes("\"execution_id\":\"" + executionId + "\"");
+    }
+
+    /** What follows the {@code data} string of a whole stdout line of {@code executionId}, up to its seq. */
+    static byte[] idTail(String executionId) {
+        return Json.bytes("\",\"truncated\":false,\"chunk_index\":null,\"total_chunks\":null,"
+                + "\"execution_id\":\"" + executionId + "\",\"seq\":");
+    }
+
+    /**
+     * The current message of {@code ws}, a {@code process.output}, checked as in {@link #run}: a whole stdout line of
+     * the execution whose {@link #idPattern} and {@link #idTail} are given, handed to {@code sink}. Returns its seq.
+     */
+    static long outputSeq(RawWs ws, byte[] idPattern, byte[] idTail, OutputSink sink) {
+        long seq = output(ws.data, ws.off, ws.len, idTail, sink);
+        return seq != Long.MIN_VALUE ? seq : outputSlow(ws.data, ws.off, ws.len, idPattern, sink, ws);
     }
 
     /** A sink that requires every line to be exactly {@code line} (as escaped on the wire, e.g. {@code hi\\n}). */

@@ -16,6 +16,11 @@ final class Lines {
     private Lines() {
     }
 
+    /** CPU time of the calling thread, ns. */
+    static long threadCpu() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
     /** One run's measurements. */
     record Run(long lines, long wireBytes, long nanosToLastLine, long nanosToEnd, double clientCpu) {
         double linesPerSecond() {

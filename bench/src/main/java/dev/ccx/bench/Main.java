@@ -34,6 +34,29 @@ public final class Main {
                         a.integer("warmup", 1), a.integer("runs", 3), r, key);
                 case "lines-wsd" -> Lines.websocketd(a.uri("url"), a.integer("lines", 1_000_000),
                         a.integer("warmup", 1), a.integer("runs", 3), r, key);
+                case "reattach-latency" -> Reattach.latency(a.uri("url"), a.str("gen"), a.pid("pid"), a.integer("mem-lines", 1000),
+                        a.integer("disk-lines", 200_000), a.integer("warmup", 300), a.integer("count", 1000),
+                        logs(a), r, key);
+                case "replay" -> Reattach.replay(a.uri("url"), a.str("gen"), a.pid("pid"),
+                        a.integer("small-lines", 1500), a.integer("small-warmup", 30), a.integer("small-runs", 200),
+                        a.integer("lines", 1_000_000), a.integer("warmup", 1), a.integer("runs", 5), logs(a), r, key);
+                case "lines-pair" -> {
+                    String[] urls = a.str("urls").split(",");
+                    String[] pids = a.str("pids").split(",");
+                    String[] labels = a.str("labels").split(",");
+                    if (pids.length != urls.length || labels.length != urls.length) {
+                        throw new IllegalArgumentException("--urls, --pids and --labels need as many entries");
+                    }
+                    java.net.URI[] u = new java.net.URI[urls.length];
+                    long[] p = new long[urls.length];
+                    for (int i = 0; i < urls.length; i++) {
+                        u[i] = java.net.URI.create(urls[i]);
+                        p[i] = Long.parseLong(pids[i]);
+                    }
+                    LinesPair.run(u, p, labels, a.str("gen"), a.integer("lines", 1_000_000), a.integer("warmup", 2),
+                            a.integer("runs", 5), r, key);
+                }
+                case "reattach-report" -> System.out.print(ReattachReport.render(Path.of(a.str("in"))));
                 case "pipe" -> Pipe.run(a.str("gen"), a.integer("lines", 1_000_000), a.integer("runs", 3), r);
                 case "floors" -> Floors.run(a.integer("warmup", 50), a.integer("count", 300),
                         a.integer("burst", 1000), r);
@@ -68,6 +91,11 @@ public final class Main {
         }
     }
 
+    private static Path logs(Args a) {
+        String v = a.str("logs", null);
+        return v == null ? null : Path.of(v);
+    }
+
     private static void usage() {
         System.err.println("""
                 usage: java -jar ccx-bench.jar SCENARIO --name value ...
@@ -76,6 +104,13 @@ public final class Main {
                   echo-wsd   --url WS [--warmup 200 --count 1000] --key K --out FILE
                   lines      --url WS --gen PATH [--lines 1000000 --warmup 1 --runs 3] --key K --out FILE
                   lines-wsd  --url WS [--lines 1000000 --warmup 1 --runs 3] --key K --out FILE
+                  reattach-latency --url WS --gen PATH --pid PID [--mem-lines 1000 --disk-lines 200000 --warmup 300
+                             --count 1000 --logs STATE/logs] --key K --out FILE
+                  replay     --url WS --gen PATH --pid PID [--small-lines 1500 --small-warmup 30 --small-runs 200
+                             --lines 1000000 --warmup 1 --runs 5 --logs STATE/logs] --key K --out FILE
+                  lines-pair --urls WS,WS --pids PID,PID --labels A,B --gen PATH [--lines 1000000 --warmup 2
+                             --runs 5] --key K --out FILE
+                  reattach-report --in FILE
                   pipe       --gen PATH [--lines 1000000 --runs 3] --out FILE
                   floors     [--warmup 50 --count 300 --burst 1000] --out FILE
                   client     [--lines 1000000 --warmup 1 --runs 3] --out FILE
