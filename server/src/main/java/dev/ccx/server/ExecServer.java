@@ -56,7 +56,8 @@ public final class ExecServer implements AutoCloseable {
                 Path.of("").toAbsolutePath());
         this.timing = new TimingService(openStore(config), new TaskClassifier(), new Estimator(), new LoadProbe());
         this.logs = new LogStore(config.stateDir().resolve("logs"), new LogStore.Limits(config.logMemoryBytes(),
-                logMemoryInAll(config.logMemoryBytes()), config.logMaxBytes(), config.logTotalBytes()));
+                logMemoryInAll(config.logMemoryBytes()), config.logMaxBytes(), config.logTotalBytes(),
+                config.retainBytes()));
         this.executions = new ExecutionService(policy, timing, config.predictTimeouts(),
                 Engines.open(config.spawner()), logs, new GroupLedger(config.stateDir()), config.maxProcesses(),
                 config.killGrace(), config.maxLineBytes(), new Retention(config.linger(), config.maxLinger(),

@@ -141,6 +141,10 @@ public final class ServeCommand implements Callable<Integer> {
             + "CCX_MAX_RETAINED; default " + ServerConfig.DEFAULT_MAX_RETAINED + ").")
     Integer maxRetained;
 
+    @Option(names = "--retain-bytes", description = "Disk the output logs of ended executions may hold together; "
+            + "past it the one that ended first goes (env CCX_RETAIN_BYTES; default 1G).")
+    String retainBytes;
+
     @Option(names = "--stdin-timeout", description = "Seconds a stdin request waits for the process to read before "
             + "it fails (env CCX_STDIN_TIMEOUT; default " + ServerConfig.DEFAULT_STDIN_TIMEOUT_SECONDS + ").")
     Double stdinTimeout;
@@ -210,6 +214,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxLinger != null) b.maxLinger(ServerConfig.seconds(maxLinger));
         if (retain != null) b.retain(ServerConfig.seconds(retain));
         if (maxRetained != null) b.maxRetained(maxRetained);
+        if (retainBytes != null) b.retainBytes(ServerConfig.parseBytes("--retain-bytes", retainBytes));
         if (stdinTimeout != null) b.stdinTimeout(ServerConfig.seconds(stdinTimeout));
         return b;
     }

@@ -45,6 +45,7 @@ import java.util.Set;
  * @param maxLinger              the longest linger a client may ask for
  * @param retain                 how long an ended execution stays listable and replayable
  * @param maxRetained            ended executions kept at most
+ * @param retainBytes            disk the logs of ended executions may hold together
  * @param stdinTimeout           how long a {@code stdin} request waits for the process to read
  */
 public record ServerConfig(String host, int port, List<String> tokens, Set<String> allowedOrigins, int maxSessions,
@@ -53,7 +54,8 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
                            Duration sendTimeout, int outboundBytes, Path stateDir, String redisUrl,
                            Duration redisTimeout, String redisPrefix, boolean predictTimeouts, Engines.Choice spawner,
                            long logMemoryBytes, long logMaxBytes, long logTotalBytes, Duration linger,
-                           Duration maxLinger, Duration retain, int maxRetained, Duration stdinTimeout) {
+                           Duration maxLinger, Duration retain, int maxRetained, long retainBytes,
+                           Duration stdinTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8003;
@@ -73,6 +75,7 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
     public static final double DEFAULT_MAX_LINGER_SECONDS = 86_400;
     public static final double DEFAULT_RETAIN_SECONDS = 3600;
     public static final int DEFAULT_MAX_RETAINED = 1000;
+    public static final long DEFAULT_RETAIN_BYTES = 1L << 30;
     public static final double DEFAULT_STDIN_TIMEOUT_SECONDS = 30;
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     public static final long DEFAULT_REDIS_TIMEOUT_MS = 250;
@@ -113,6 +116,7 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
         private Duration maxLinger = seconds(DEFAULT_MAX_LINGER_SECONDS);
         private Duration retain = seconds(DEFAULT_RETAIN_SECONDS);
         private int maxRetained = DEFAULT_MAX_RETAINED;
+        private long retainBytes = DEFAULT_RETAIN_BYTES;
         private Duration stdinTimeout = seconds(DEFAULT_STDIN_TIMEOUT_SECONDS);
 
         private Builder() {
@@ -124,7 +128,7 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
          * CCX_MAX_PROCESSES_PER_SESSION, WS_MAX_SIZE, MAX_BUFFER_SIZE, CC_EXECUTOR_SHELL, ALLOWED_COMMANDS,
          * CCX_KILL_GRACE, WEBSOCKET_HEARTBEAT_INTERVAL, CCX_STATE_DIR, REDIS_URL, CCX_REDIS_TIMEOUT_MS,
          * CCX_REDIS_PREFIX, CCX_PREDICT_TIMEOUTS, CCX_SPAWNER, CCX_LOG_MEMORY, CCX_LOG_MAX, CCX_LOG_TOTAL,
-         * CCX_LINGER, CCX_MAX_LINGER, CCX_RETAIN, CCX_MAX_RETAINED, CCX_STDIN_TIMEOUT.
+         * CCX_LINGER, CCX_MAX_LINGER, CCX_RETAIN, CCX_MAX_RETAINED, CCX_RETAIN_BYTES, CCX_STDIN_TIMEOUT.
          */
         public Builder environment(Map<String, String> env) {
             host = env.getOrDefault("CCX_HOST", host);
@@ -170,6 +174,7 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
             maxLinger = env.containsKey("CCX_MAX_LINGER") ? seconds(doubleOf(env, "CCX_MAX_LINGER")) : maxLinger;
             retain = env.containsKey("CCX_RETAIN") ? seconds(doubleOf(env, "CCX_RETAIN")) : retain;
             maxRetained = intOf(env, "CCX_MAX_RETAINED", maxRetained);
+            retainBytes = bytesOf(env, "CCX_RETAIN_BYTES", retainBytes);
             stdinTimeout = env.containsKey("CCX_STDIN_TIMEOUT") ? seconds(doubleOf(env, "CCX_STDIN_TIMEOUT"))
                     : stdinTimeout;
             return this;
@@ -204,6 +209,7 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
         public Builder maxLinger(Duration v) { maxLinger = v; return this; }
         public Builder retain(Duration v) { retain = v; return this; }
         public Builder maxRetained(int v) { maxRetained = v; return this; }
+        public Builder retainBytes(long v) { retainBytes = v; return this; }
         public Builder stdinTimeout(Duration v) { stdinTimeout = v; return this; }
 
         /** Validates and builds. */
@@ -230,6 +236,7 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
             require(linger.compareTo(maxLinger) <= 0, "linger", linger, "<= max_linger (" + maxLinger + ")");
             require(!retain.isNegative(), "retain", retain, ">= 0");
             require(maxRetained >= 0, "max_retained", maxRetained, ">= 0");
+            require(retainBytes >= 0, "retain_bytes", retainBytes, ">= 0");
             require(stdinTimeout.toMillis() >= 10, "stdin_timeout", stdinTimeout, ">= 0.01s");
             require(tokens.stream().noneMatch(String::isBlank), "token", tokens, "not blank");
             if (tokens.isEmpty() && !isLoopback(host)) {
@@ -240,7 +247,7 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
                     maxProcessesPerSession, maxMessageBytes, maxLineBytes, shell, allowedCommands, killGrace,
                     pingInterval, sendTimeout, outboundBytes, stateDir, redisUrl, redisTimeout, redisPrefix,
                     predictTimeouts, spawner, logMemoryBytes, logMaxBytes, logTotalBytes, linger, maxLinger, retain,
-                    maxRetained, stdinTimeout);
+                    maxRetained, retainBytes, stdinTimeout);
         }
     }
 

@@ -53,6 +53,8 @@ public final class ExecutionService implements AutoCloseable {
     private static final SecureRandom IDS = new SecureRandom();
     private static final long CLOSE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long SETTLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long SWEEP_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long SWEEP_MAX_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final CommandPolicy policy;
     private final TimingService timing;
@@ -65,7 +67,11 @@ public final class ExecutionService implements AutoCloseable {
     private final Semaphore slots;
     private final Map<String, Execution> running = new ConcurrentHashMap<>();
     /** Ended executions in the order they ended; guarded by itself, held for map operations only. */
-    private final LinkedHashMap<String, Execution> retained = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Retained> retained = new LinkedHashMap<>();
+
+    /** An ended execution and when it ended, on the monotonic clock. */
+    private record Retained(Execution execution, long endedNanos) {
+    }
     private final Retention retention;
     private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
     private boolean closing;
@@ -100,6 +106,8 @@ public final class ExecutionService implements AutoCloseable {
         this.slots = new Semaphore(maxProcesses);
         this.sup = sup;
         this.timer = sup.timer();
+        long sweep = Math.clamp(retention.retain().toNanos() / 10, SWEEP_MIN_NANOS, SWEEP_MAX_NANOS);
+        timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -184,7 +192,8 @@ public final class ExecutionService implements AutoCloseable {
         Execution e = running.get(id);
         if (e == null) {
             synchronized (retained) {
-                e = retained.get(id);
+                Retained r = retained.get(id);
+                e = r == null ? null : r.execution();
             }
         }
         if (e == null || !e.ownership().principal().equals(principal)) {
@@ -199,7 +208,7 @@ public final class ExecutionService implements AutoCloseable {
     public ExecutionList list(String principal) {
         List<Execution> ended;
         synchronized (retained) {
-            ended = new ArrayList<>(retained.values());
+            ended = retained.values().stream().map(Retained::execution).toList();
         }
         List<ExecutionList.ExecutionInfo> out = new ArrayList<>();
         running.values().stream()
@@ -270,29 +279,37 @@ public final class ExecutionService implements AutoCloseable {
     private void retain(Execution execution) {
         List<Execution> gone = new ArrayList<>(1);
         synchronized (retained) {
-            retained.put(execution.id(), execution);
+            retained.put(execution.id(), new Retained(execution, System.nanoTime()));
             while (retained.size() > retention.maxRetained()) {
-                Iterator<Execution> eldest = retained.values().iterator();
-                gone.add(eldest.next());
+                Iterator<Retained> eldest = retained.values().iterator();
+                gone.add(eldest.next().execution());
                 eldest.remove();
             }
         }
         gone.forEach(e -> e.log().discard());
-        try {
-            timer.schedule(() -> forget(execution), retention.retain().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            forget(execution); // the service is closing: nobody will attach
-        }
     }
 
-    private void forget(Execution execution) {
-        boolean removed;
+    /**
+     * Lets go of the executions that ended more than {@code retain} ago. The map is in the order they ended, so they
+     * are at its head. One periodic task for all: a task per execution would keep each reachable for the whole
+     * retention even after the count limit let it go.
+     */
+    private void sweep() {
+        long now = System.nanoTime();
+        long retain = retention.retain().toNanos();
+        List<Execution> gone = new ArrayList<>();
         synchronized (retained) {
-            removed = retained.remove(execution.id(), execution);
+            Iterator<Retained> it = retained.values().iterator();
+            while (it.hasNext()) {
+                Retained r = it.next();
+                if (now - r.endedNanos() < retain) {
+                    break;
+                }
+                gone.add(r.execution());
+                it.remove();
+            }
         }
-        if (removed) {
-            execution.log().discard();
-        }
+        gone.forEach(e -> e.log().discard());
     }
 
     /** Executions running now, server-wide. */

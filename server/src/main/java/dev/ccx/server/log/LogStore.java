@@ -34,8 +34,12 @@ public final class LogStore implements AutoCloseable {
      *                         {@link SpillingLog#SHARE_BYTES} spills, and past twice it their producers wait
      * @param maxBytes         per log: bytes on disk at most
      * @param totalBytes       all logs: bytes on disk at most
+     * @param retainedBytes    the logs of ended executions, kept for replay: bytes on disk at most; past it the log
+     *                         that ended first goes (so that a steady flood of output is deleted before the kernel
+     *                         has to write it back, instead of piling up for the whole retention)
      */
-    public record Limits(long memoryBytes, long memoryTotalBytes, long maxBytes, long totalBytes) {
+    public record Limits(long memoryBytes, long memoryTotalBytes, long maxBytes, long totalBytes,
+                         long retainedBytes) {
         public Limits {
             if (memoryBytes < 4096) {
                 throw new IllegalArgumentException("log_memory: " + memoryBytes + " (expected: >= 4096)");
@@ -49,6 +53,9 @@ public final class LogStore implements AutoCloseable {
             }
             if (totalBytes < maxBytes) {
                 throw new IllegalArgumentException("log_total: " + totalBytes + " (expected: >= log_max)");
+            }
+            if (retainedBytes < 0) {
+                throw new IllegalArgumentException("retain_bytes: " + retainedBytes + " (expected: >= 0)");
             }
         }
     }
@@ -203,6 +210,30 @@ public final class LogStore implements AutoCloseable {
                 LOG.info("log {}: dropped to make disk room for running executions (log_total)", log.id());
                 log.close();
                 return;
+            }
+        }
+    }
+
+    /**
+     * An ended log has its output on disk: while the ended logs together hold more than the retained budget, the
+     * one that ended first, followed by nobody, goes. On the disk thread.
+     */
+    void trimRetained() {
+        long held = 0;
+        for (SpillingLog log : endedOrder) {
+            held += log.diskBytesNow();
+        }
+        for (SpillingLog log : endedOrder) {
+            if (held <= limits.retainedBytes()) {
+                return;
+            }
+            if (log.reclaimable()) {
+                long bytes = log.diskBytesNow();
+                endedOrder.remove(log);
+                logs.remove(log.id());
+                LOG.debug("log {}: dropped, the ended logs held more than retain_bytes", log.id());
+                log.close();
+                held -= bytes;
             }
         }
     }

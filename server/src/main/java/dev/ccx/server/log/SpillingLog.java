@@ -523,7 +523,10 @@ final class SpillingLog implements ExecutionLog {
         }
     }
 
-    /** An ended log writes no more: its files are closed for writing. On the disk thread. */
+    /**
+     * An ended log writes no more: its files are closed for writing, and the retained logs are held to their
+     * budget. On the disk thread.
+     */
     private void closeWriters() {
         List<Segment> files;
         lock.lock();
@@ -533,6 +536,17 @@ final class SpillingLog implements ExecutionLog {
             lock.unlock();
         }
         files.forEach(Segment::closeWriter);
+        store.trimRetained();
+    }
+
+    /** Bytes of its spill files now. */
+    long diskBytesNow() {
+        lock.lock();
+        try {
+            return diskBytes;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A spill file could not be written: the log holds what it has (and stops its producer at the hard limit). */

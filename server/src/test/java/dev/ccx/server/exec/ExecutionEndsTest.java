@@ -96,7 +96,7 @@ class ExecutionEndsTest {
     private ExecutionService service(ProcessEngine engine, ScheduledThreadPoolExecutor timer) {
         TimingService timing = new TimingService(new EmbeddedTimingStore(dir.resolve("timing")), new TaskClassifier(),
                 new Estimator(), new LoadProbe());
-        LogStore logs = new LogStore(dir.resolve("logs"), new LogStore.Limits(1 << 16, 1 << 20, 1 << 20, 1 << 22));
+        LogStore logs = new LogStore(dir.resolve("logs"), new LogStore.Limits(1 << 16, 1 << 20, 1 << 20, 1 << 22, 1 << 22));
         ExecutionService service = new ExecutionService(new CommandPolicy("/bin/sh", Set.of(), System.getenv(), dir),
                 timing, false, logs, 1, new Supervision(timer, Duration.ofMillis(200).toNanos(), 1 << 20, engine,
                 new GroupLedger(dir)), new Retention(Duration.ofSeconds(60), Duration.ofSeconds(60),

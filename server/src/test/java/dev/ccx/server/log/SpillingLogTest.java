@@ -37,7 +37,7 @@ class SpillingLogTest {
     }
 
     private ExecutionLog log(long max, long total) {
-        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, max, total));
+        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, max, total, total));
         return store.create("x");
     }
 
@@ -273,8 +273,33 @@ class SpillingLogTest {
     }
 
     @Test
+    void endedLogsKeepToTheRetainedBudgetTheOldestGoingFirst() throws Exception {
+        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, 1 << 22, 1 << 26, 1 << 20));
+        byte[] kilobyte = new byte[1000];
+        List<ExecutionLog> ended = new ArrayList<>();
+        for (int n = 0; n < 3; n++) { // 600 KB each, and a 1 MiB budget for them: only the newest stays
+            ExecutionLog log = store.create("log" + n);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (int i = 0; i < 600; i++) {
+                while (!log.hasRoom()) {
+                    Thread.sleep(1);
+                    assertThat(System.nanoTime() < deadline).as("room comes as the log spills").isTrue();
+                }
+                log.append(seq -> kilobyte);
+            }
+            log.end();
+            ended.add(log);
+        }
+        await("the oldest ended logs gone", () -> store.size() == 1);
+        assertThatThrownBy(() -> ended.get(0).open(1, () -> { }, false)).isInstanceOf(LogPositionException.class);
+        assertThatThrownBy(() -> ended.get(1).open(1, () -> { }, false)).isInstanceOf(LogPositionException.class);
+        assertThat(readAll(ended.get(2).open(1, () -> { }, false))).hasSize(600);
+        assertThat(store.diskBytes()).isLessThanOrEqualTo(1 << 20);
+    }
+
+    @Test
     void theTotalDiskBudgetIsShared() throws Exception {
-        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, 1 << 20, 1 << 20));
+        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, 1 << 20, 1 << 20, 1 << 20));
         ExecutionLog a = store.create("a");
         ExecutionLog b = store.create("b");
         Cursor ca = a.open(1, () -> { }, false);
@@ -296,7 +321,7 @@ class SpillingLogTest {
     @Test
     void allLogsTogetherKeepToTheirMemoryBudget() throws Exception {
         long budget = 256 * 1024;
-        store = new LogStore(dir, new LogStore.Limits(128 * 1024, budget, 1 << 22, 1 << 26));
+        store = new LogStore(dir, new LogStore.Limits(128 * 1024, budget, 1 << 22, 1 << 26, 1 << 26));
         List<ExecutionLog> logs = new ArrayList<>();
         List<Cursor> idle = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -328,7 +353,7 @@ class SpillingLogTest {
 
     @Test
     void whatEveryFollowerHasReadGoesWhenTheDiskCannotTakeIt() throws Exception {
-        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, 1 << 20, 1 << 20));
+        store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, 1 << 20, 1 << 20, 1 << 20));
         ExecutionLog hog = store.create("hog");
         Cursor idle = hog.open(1, () -> { }, false);
         fillUntilHeldBack(hog, 1 << 20); // the whole disk budget, held by a follower that reads nothing
