@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -206,26 +207,20 @@ public final class ExecutionService implements AutoCloseable {
 
     /** What {@code executions} answers: running ones (oldest first), then retained ones (newest first). */
     public ExecutionList list(String principal) {
+        // Running first, retained second: an execution is put in retained before it leaves running, so whatever
+        // ends meanwhile is in one of the two snapshots (or both, and is listed once, as ended).
+        List<Execution> live = running.values().stream().filter(e -> e.ownership().principal().equals(principal))
+                .sorted(Comparator.comparingLong(Execution::startedNanos)).toList();
         List<Execution> ended;
         synchronized (retained) {
-            ended = retained.values().stream().map(Retained::execution).toList();
+            ended = retained.values().stream().map(Retained::execution)
+                    .filter(e -> e.ownership().principal().equals(principal)).toList();
         }
+        Set<Execution> endedSet = Set.copyOf(ended);
         List<ExecutionList.ExecutionInfo> out = new ArrayList<>();
-        running.values().stream()
-                .filter(e -> e.ownership().principal().equals(principal) && !retainedNow(e, ended))
-                .sorted(Comparator.comparingLong(Execution::startedNanos)).map(Execution::info)
-                .forEach(out::add);
-        for (Execution e : ended.reversed()) {
-            if (e.ownership().principal().equals(principal)) {
-                out.add(e.info());
-            }
-        }
+        live.stream().filter(e -> !endedSet.contains(e)).map(Execution::info).forEach(out::add);
+        ended.reversed().stream().map(Execution::info).forEach(out::add);
         return new ExecutionList(out);
-    }
-
-    /** An execution ends by moving from running to retained: for a moment it is in both. */
-    private static boolean retainedNow(Execution e, List<Execution> ended) {
-        return e.isFinished() && ended.contains(e);
     }
 
     private Execution admit(ExecOwner owner, Ownership ownership, LaunchPlan plan) {
