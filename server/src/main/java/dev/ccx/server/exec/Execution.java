@@ -632,16 +632,16 @@ public final class Execution implements ProcessListener {
         }
     }
 
+    /** Cancels the timers and lets go of them: a retained execution keeps no task. Under the lock. */
     private void cancelTimers() {
-        if (lingering != null) {
-            lingering.cancel(false);
+        for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {lingering, deadline, idle}) {
+            if (t != null) {
+                t.cancel(false);
+            }
         }
-        if (deadline != null) {
-            deadline.cancel(false);
-        }
-        if (idle != null) {
-            idle.cancel(false);
-        }
+        lingering = null;
+        deadline = null;
+        idle = null;
     }
 
     // ---- the end ------------------------------------------------------------------------------------------------
