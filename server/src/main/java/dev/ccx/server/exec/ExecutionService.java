@@ -108,7 +108,12 @@ public final class ExecutionService implements AutoCloseable {
         this.sup = sup;
         this.timer = sup.timer();
         long sweep = Math.clamp(retention.retain().toNanos() / 10, SWEEP_MIN_NANOS, SWEEP_MAX_NANOS);
-        timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
+        try {
+            timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // A timer that refuses tasks fails every execution with reason error; the count limit still applies.
+            LOG.warn("the timer refused the retention sweep: ended executions go only at max_retained");
+        }
     }
 
     /**
@@ -230,7 +235,8 @@ public final class ExecutionService implements AutoCloseable {
                 throw new ExecException(ErrorCode.SHUTTING_DOWN, "The server is shutting down");
             }
             String id = HexFormat.of().formatHex(randomBytes());
-            Execution execution = new Execution(id, owner, ownership, plan, sup, logs.create(id), this::finished);
+            Execution execution = new Execution(id, owner, ownership, plan, sup, logs.create(id, ownership.keep()),
+                    this::finished);
             running.put(id, execution);
             try {
                 execution.launch();

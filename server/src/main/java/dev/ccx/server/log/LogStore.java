@@ -63,6 +63,8 @@ public final class LogStore implements AutoCloseable {
     private final Path dir;
     private final Limits limits;
     private final AtomicLong diskUsed = new AtomicLong();
+    /** Disk held by the files of ended logs, as counted when each one ended. */
+    private final AtomicLong retainedDisk = new AtomicLong();
     private final LongAdder memoryUsed = new LongAdder();
     private final Map<String, SpillingLog> logs = new ConcurrentHashMap<>();
     private final Set<SpillingLog> waitingForDisk = ConcurrentHashMap.newKeySet();
@@ -91,9 +93,15 @@ public final class LogStore implements AutoCloseable {
         this.worker = Threads.startPlatform("log-disk", this::work);
     }
 
-    /** A new, empty log for {@code executionId}. */
-    public ExecutionLog create(String executionId) {
-        SpillingLog log = new SpillingLog(executionId, this, limits);
+    /**
+     * A new, empty log for {@code executionId}.
+     *
+     * @param keepAll keep every frame the disk limits allow, the producer waiting for the disk thread when memory is
+     *                full (a kept execution, whose client comes back for any of it); otherwise, when memory is full
+     *                and the disk thread is behind, output every follower has read goes instead
+     */
+    public ExecutionLog create(String executionId, boolean keepAll) {
+        SpillingLog log = new SpillingLog(executionId, this, limits, keepAll);
         logs.put(executionId, log);
         return log;
     }
@@ -218,24 +226,25 @@ public final class LogStore implements AutoCloseable {
      * An ended log has its output on disk: while the ended logs together hold more than the retained budget, the
      * one that ended first, followed by nobody, goes. On the disk thread.
      */
-    void trimRetained() {
-        long held = 0;
-        for (SpillingLog log : endedOrder) {
-            held += log.diskBytesNow();
-        }
+    void trimRetained(long addedBytes) {
+        long held = retainedDisk.addAndGet(addedBytes);
         for (SpillingLog log : endedOrder) {
             if (held <= limits.retainedBytes()) {
                 return;
             }
             if (log.reclaimable()) {
-                long bytes = log.diskBytesNow();
                 endedOrder.remove(log);
                 logs.remove(log.id());
                 LOG.debug("log {}: dropped, the ended logs held more than retain_bytes", log.id());
-                log.close();
-                held -= bytes;
+                log.close(); // gives its counted bytes back
+                held = retainedDisk.get();
             }
         }
+    }
+
+    /** A retained log counted in {@link #trimRetained} gave its files up. */
+    void unretain(long bytes) {
+        retainedDisk.addAndGet(-bytes);
     }
 
     /** {@code log} is done with: its memory and files go (on the disk thread). */

@@ -35,6 +35,8 @@ final class SpillingLog implements ExecutionLog {
 
     private final String id;
     private final LogStore store;
+    /** Keep every frame the limits allow, waiting for the disk if need be (a kept execution's log). */
+    private final boolean keepAll;
     private final long softBytes;
     private final long hardBytes;
     private final long maxDiskBytes;
@@ -62,6 +64,8 @@ final class SpillingLog implements ExecutionLog {
     private boolean spillQueued;
 
     private boolean ended;
+    /** What this ended log added to the store's retained count (-1 before it was counted); under the lock. */
+    private long retainedCounted = -1;
     private boolean discarded;
     private boolean released;
     private boolean closed;
@@ -76,9 +80,10 @@ final class SpillingLog implements ExecutionLog {
         }
     }
 
-    SpillingLog(String id, LogStore store, LogStore.Limits limits) {
+    SpillingLog(String id, LogStore store, LogStore.Limits limits, boolean keepAll) {
         this.id = id;
         this.store = store;
+        this.keepAll = keepAll;
         this.softBytes = limits.memoryBytes();
         this.hardBytes = 2 * limits.memoryBytes();
         this.maxDiskBytes = limits.maxBytes();
@@ -142,7 +147,55 @@ final class SpillingLog implements ExecutionLog {
 
     @Override
     public boolean hasRoom() {
+        if (roomNow()) {
+            return true;
+        }
+        if (keepAll) {
+            return false; // a kept execution's follower may come back for any of it: wait for the disk
+        }
+        lock.lock();
+        try {
+            letReadFramesGo();
+        } finally {
+            lock.unlock();
+        }
+        return roomNow();
+    }
+
+    private boolean roomNow() {
         return memBytes < hardBytes && !(memBytes > SHARE_BYTES && store.memoryOver(2));
+    }
+
+    /**
+     * The memory is full and the disk thread is behind, in a log that need not keep everything: frames that every
+     * cursor has read go now, from the old end (whatever of them is on disk too), rather than the producer waiting
+     * for the disk thread to store output only a later replay might want. Under the lock.
+     */
+    private void letReadFramesGo() {
+        long read = readByAll();
+        if (closed || read <= memFirst) {
+            return; // nothing in memory that everyone has read (and then the disk holds unread frames)
+        }
+        if (!segments.isEmpty()) {
+            List<Segment> gone = List.copyOf(segments);
+            for (Segment seg : gone) {
+                store.unreserve(seg.size);
+            }
+            segments.clear();
+            batches.clear();
+            diskBytes = 0;
+            store.submit(() -> deleteNow(gone));
+        }
+        dropped++; // a spill in flight now writes frames that are gone: it is let go too
+        long target = memBytes >= hardBytes ? softBytes / 2 : SHARE_BYTES / 2;
+        int n = 0;
+        long left = memBytes;
+        while (n < count && memFirst + n < read && left > target) {
+            left -= memoryFrame(memFirst + n).length + FRAME_OVERHEAD;
+            n++;
+        }
+        removeFromMemory(n);
+        oldest = memFirst;
     }
 
     /**
@@ -529,24 +582,19 @@ final class SpillingLog implements ExecutionLog {
      */
     private void closeWriters() {
         List<Segment> files;
+        long counted;
         lock.lock();
         try {
             files = List.copyOf(segments);
+            counted = closed || retainedCounted >= 0 ? 0 : diskBytes;
+            if (!closed && retainedCounted < 0) {
+                retainedCounted = diskBytes;
+            }
         } finally {
             lock.unlock();
         }
         files.forEach(Segment::closeWriter);
-        store.trimRetained();
-    }
-
-    /** Bytes of its spill files now. */
-    long diskBytesNow() {
-        lock.lock();
-        try {
-            return diskBytes;
-        } finally {
-            lock.unlock();
-        }
+        store.trimRetained(counted);
     }
 
     /** A spill file could not be written: the log holds what it has (and stops its producer at the hard limit). */
@@ -599,6 +647,7 @@ final class SpillingLog implements ExecutionLog {
         List<Segment> files;
         List<Runnable> room;
         long bytes;
+        long retained;
         lock.lock();
         try {
             if (closed) {
@@ -608,6 +657,7 @@ final class SpillingLog implements ExecutionLog {
             released = true;
             files = List.copyOf(segments);
             bytes = diskBytes;
+            retained = Math.max(retainedCounted, 0);
             segments.clear();
             batches.clear();
             ring = new byte[0][];
@@ -627,6 +677,7 @@ final class SpillingLog implements ExecutionLog {
         }
         deleteNow(files);
         store.unreserve(bytes);
+        store.unretain(retained);
         room.forEach(Runnable::run);
     }
 

@@ -37,8 +37,12 @@ class SpillingLogTest {
     }
 
     private ExecutionLog log(long max, long total) {
+        return log(max, total, false);
+    }
+
+    private ExecutionLog log(long max, long total, boolean keepAll) {
         store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, max, total, total));
-        return store.create("x");
+        return store.create("x", keepAll);
     }
 
     private static FrameEncoder frame(String text) {
@@ -258,7 +262,7 @@ class SpillingLogTest {
 
     @Test
     void aLogNobodyFollowsKeepsEveryFrameForALaterAttach() throws Exception {
-        ExecutionLog log = log(1 << 20, 1 << 22);
+        ExecutionLog log = log(1 << 20, 1 << 22, true); // a kept execution's
         byte[] kilobyte = new byte[1000];
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (int i = 0; i < 800; i++) { // 800 KB (within the log's 1 MB) through 8 KiB of memory, nobody reading
@@ -278,7 +282,7 @@ class SpillingLogTest {
         byte[] kilobyte = new byte[1000];
         List<ExecutionLog> ended = new ArrayList<>();
         for (int n = 0; n < 3; n++) { // 600 KB each, and a 1 MiB budget for them: only the newest stays
-            ExecutionLog log = store.create("log" + n);
+            ExecutionLog log = store.create("log" + n, true);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             for (int i = 0; i < 600; i++) {
                 while (!log.hasRoom()) {
@@ -300,8 +304,8 @@ class SpillingLogTest {
     @Test
     void theTotalDiskBudgetIsShared() throws Exception {
         store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, 1 << 20, 1 << 20, 1 << 20));
-        ExecutionLog a = store.create("a");
-        ExecutionLog b = store.create("b");
+        ExecutionLog a = store.create("a", false);
+        ExecutionLog b = store.create("b", false);
         Cursor ca = a.open(1, () -> { }, false);
         Cursor cb = b.open(1, () -> { }, false);
         byte[] kilobyte = new byte[1000];
@@ -325,7 +329,7 @@ class SpillingLogTest {
         List<ExecutionLog> logs = new ArrayList<>();
         List<Cursor> idle = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            ExecutionLog log = store.create("log" + i);
+            ExecutionLog log = store.create("log" + i, false);
             idle.add(log.open(1, () -> { }, false));
             logs.add(log);
         }
@@ -354,12 +358,12 @@ class SpillingLogTest {
     @Test
     void whatEveryFollowerHasReadGoesWhenTheDiskCannotTakeIt() throws Exception {
         store = new LogStore(dir, new LogStore.Limits(MEMORY, 1 << 30, 1 << 20, 1 << 20, 1 << 20));
-        ExecutionLog hog = store.create("hog");
+        ExecutionLog hog = store.create("hog", false);
         Cursor idle = hog.open(1, () -> { }, false);
         fillUntilHeldBack(hog, 1 << 20); // the whole disk budget, held by a follower that reads nothing
         long disk = store.diskBytes();
 
-        ExecutionLog log = store.create("fast");
+        ExecutionLog log = store.create("fast", false);
         Cursor reader = log.open(1, () -> { }, false);
         byte[] kilobyte = new byte[1000];
         for (int i = 0; i < 2_000; i++) { // 2 MB through 8 KiB of memory, with no disk to spill to
