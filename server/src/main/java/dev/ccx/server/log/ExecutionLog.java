@@ -6,13 +6,14 @@ package dev.ccx.server.log;
  * execution writes to and every follower reads from, each at its own pace. The execution never waits for a
  * follower, and a follower never holds anything the execution needs.
  *
- * <p>Bounded: recent frames are kept in memory, older ones on disk, within per-log and total limits. Every frame is
- * kept for later replay ({@code attach} from any position) as long as the limits allow; when a disk limit is reached,
- * the oldest frames that every current follower has read go first, and a position that went gets
- * {@link LogPositionException}, never a silent gap. When the memory is full and the disk cannot take more, or a
- * follower falls so far behind that the limits hold only what it has not read, {@link #hasRoom()} turns false and the
- * producer stops reading the process's pipe, so the process is held back by its own pipe: nothing is ever dropped
- * that a follower still needs.
+ * <p>Bounded: recent frames are kept in memory, older ones on disk, within per-log and total limits. Frames are kept
+ * for later replay ({@code attach} from any position): a log made to keep everything (a kept execution's) holds every
+ * frame the disk limits allow, its producer waiting for the disk when memory is full; another lets frames every
+ * follower has read go when memory is full and the disk is behind. At a disk limit the oldest frames every follower
+ * has read go first. A position that went gets {@link LogPositionException}, never a silent gap. When a follower falls
+ * so far behind that the limits hold only what it has not read, {@link #hasRoom()} turns false and the producer stops
+ * reading the process's pipe, so the process is held back by its own pipe: nothing is ever dropped that a follower
+ * still needs.
  *
  * <p>Lifetime: a log outlives its execution's end, so the end can be replayed, until {@link #discard()}.
  *
