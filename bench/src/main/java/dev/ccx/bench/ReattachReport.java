@@ -8,12 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Prints the results of {@code bench/reattach} as Markdown tables, each scenario next to its peer. */
-final class ReattachReport {
-    private final Map<String, String> m;
-    private final StringBuilder out = new StringBuilder();
+final class ReattachReport extends MarkdownReport {
 
     private ReattachReport(Map<String, String> m) {
-        this.m = m;
+        super(m);
     }
 
     static String render(Path file) throws IOException {
@@ -218,49 +216,5 @@ final class ReattachReport {
     /** Whether the run has results (or an error) of a scenario. */
     private boolean has(String prefix) {
         return m.keySet().stream().anyMatch(k -> k.startsWith(prefix));
-    }
-
-    private void row(String... cells) {
-        line("| " + String.join(" | ", cells) + " |");
-    }
-
-    private void line(String s) {
-        out.append(s).append('\n');
-    }
-
-    private String get(String k) {
-        return m.getOrDefault(k, "?");
-    }
-
-    private double num(String k) {
-        try {
-            return Double.parseDouble(m.get(k));
-        } catch (RuntimeException e) {
-            return Double.NaN;
-        }
-    }
-
-    private static String mb(double bytes) {
-        return Double.isNaN(bytes) ? "–" : String.format(Locale.ROOT, "%.2f", bytes / 1e6);
-    }
-
-    private static String ratio(double a, double b) {
-        return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", a / b);
-    }
-
-    private static String fmt1(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String fmt2(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String fmt3(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    private static String fmtInt(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,d", Math.round(v));
     }
 }

@@ -3,16 +3,13 @@ package dev.ccx.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 
 /** Prints the results file as Markdown tables, with ratios and the goals of the issue. */
-final class Report {
-    private final Map<String, String> m;
-    private final StringBuilder out = new StringBuilder();
+final class Report extends MarkdownReport {
 
     private Report(Map<String, String> m) {
-        this.m = m;
+        super(m);
     }
 
     static String render(Path file) throws IOException {
@@ -193,49 +190,5 @@ final class Report {
 
     private boolean failed(String prefix) {
         return m.containsKey(prefix + ".error");
-    }
-
-    private void row(String... cells) {
-        line("| " + String.join(" | ", cells) + " |");
-    }
-
-    private void line(String s) {
-        out.append(s).append('\n');
-    }
-
-    private String get(String k) {
-        return m.getOrDefault(k, "?");
-    }
-
-    private double num(String k) {
-        try {
-            return Double.parseDouble(m.get(k));
-        } catch (RuntimeException e) {
-            return Double.NaN;
-        }
-    }
-
-    private static String met(boolean yes) {
-        return yes ? "yes" : "**no**";
-    }
-
-    private static String ratio(double a, double b) {
-        return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", a / b);
-    }
-
-    private static String pct(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * v);
-    }
-
-    private static String fmt1(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String fmt3(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    private static String fmtInt(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,d", Math.round(v));
     }
 }

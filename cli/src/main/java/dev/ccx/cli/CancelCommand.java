@@ -3,9 +3,8 @@ package dev.ccx.cli;
 
 import dev.ccx.client.CcxClient;
 import dev.ccx.protocol.ControlResult;
-import dev.ccx.protocol.Methods;
+import dev.ccx.protocol.ControlType;
 import java.io.PrintStream;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -32,8 +31,7 @@ final class CancelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (CcxClient client = server.connect()) {
-            ControlResult r = client.request(Methods.CONTROL, Map.of("type", "CANCEL", "execution_id", id),
-                    ControlResult.class);
+            ControlResult r = client.control(ControlType.CANCEL, id);
             out.println(r.status() + " " + r.executionId());
             return ExitCodes.OK;
         }

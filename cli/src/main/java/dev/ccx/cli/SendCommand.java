@@ -2,16 +2,11 @@
 package dev.ccx.cli;
 
 import dev.ccx.client.CcxClient;
-import dev.ccx.protocol.Methods;
-import dev.ccx.protocol.StdinResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,31 +53,20 @@ final class SendCommand implements Callable<Integer> {
         long written = 0;
         try (CcxClient client = server.connect()) {
             if (text != null && !text.equals("-")) {
-                written = send(client, (noNewline ? text : text + "\n").getBytes(StandardCharsets.UTF_8), eof);
+                written = client.stdin(id, (noNewline ? text : text + "\n").getBytes(StandardCharsets.UTF_8), eof)
+                        .written();
             } else {
                 byte[] buffer = new byte[PIECE];
                 int n;
                 while ((n = in.readNBytes(buffer, 0, PIECE)) > 0) {
-                    written += send(client, Arrays.copyOf(buffer, n), false);
+                    written += client.stdin(id, Arrays.copyOf(buffer, n), false).written();
                 }
                 if (eof) {
-                    send(client, new byte[0], true);
+                    client.stdin(id, new byte[0], true);
                 }
             }
         }
         out.println(written + " bytes sent to " + id + (eof ? ", stdin closed" : ""));
         return ExitCodes.OK;
-    }
-
-    private long send(CcxClient client, byte[] bytes, boolean close) {
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("execution_id", id);
-        if (bytes.length > 0) {
-            params.put("data_base64", Base64.getEncoder().encodeToString(bytes));
-        }
-        if (close) {
-            params.put("eof", true);
-        }
-        return client.request(Methods.STDIN, params, StdinResult.class).written();
     }
 }

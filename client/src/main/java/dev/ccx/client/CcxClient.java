@@ -4,10 +4,12 @@ package dev.ccx.client;
 import dev.ccx.protocol.AttachResult;
 import dev.ccx.protocol.Connected;
 import dev.ccx.protocol.ControlParams;
+import dev.ccx.protocol.ControlResult;
 import dev.ccx.protocol.ControlType;
 import dev.ccx.protocol.ExecuteResult;
 import dev.ccx.protocol.ExecutionList;
 import dev.ccx.protocol.Methods;
+import dev.ccx.protocol.StdinResult;
 import dev.ccx.protocol.TaskEstimate;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -278,8 +280,30 @@ public final class CcxClient implements AutoCloseable {
         return RpcChannel.LENIENT.forType(type).readValue(join(requestAsync(method, params), method));
     }
 
-    CompletableFuture<Void> controlAsync(ControlType type, String executionId) {
-        return call(Methods.CONTROL, new ControlParams(type, executionId), null).thenApply(r -> null);
+    /**
+     * PAUSE, RESUME or CANCEL by id: an execution this client follows, or a kept one its token may see (from any
+     * connection, as {@code ccx cancel ID} does).
+     *
+     * @throws RequestFailedException -32002 no such execution (or ended), -32006 not in a state for it
+     */
+    public ControlResult control(ControlType type, String executionId) {
+        return join(controlAsync(type, executionId), "control " + type + " of execution " + executionId);
+    }
+
+    CompletableFuture<ControlResult> controlAsync(ControlType type, String executionId) {
+        return call(Methods.CONTROL, new ControlParams(type, executionId), null)
+                .thenApply(r -> RpcChannel.LENIENT.forType(ControlResult.class).readValue(r));
+    }
+
+    /**
+     * Writes {@code bytes} (at most 1 MiB) to an execution's stdin by id, then closes it if {@code eof}; returns once
+     * they are in the process's pipe. For a handle of this client, {@link RunningCommand#stdin()} streams instead.
+     *
+     * @throws RequestFailedException -32009 not read in time, -32010 no stdin or closed, -32011 too much waiting
+     */
+    public StdinResult stdin(String executionId, byte[] bytes, boolean eof) {
+        return RpcChannel.LENIENT.forType(StdinResult.class).readValue(join(stdinAsync(executionId, bytes, eof),
+                "stdin of execution " + executionId));
     }
 
     CompletableFuture<JsonNode> stdinAsync(String executionId, byte[] bytes, boolean eof) {

@@ -61,9 +61,9 @@ public final class RunningCommand implements AutoCloseable {
     private volatile long lastSeq;
     private StdinStream stdin;
     private volatile dev.ccx.protocol.AttachResult attachInfo;
-    /** A wait for a {@code seq} ({@link #whenSeen}); set and read under {@code this}. */
+    /** A wait for a {@code seq} ({@link #whenSeen}); set under {@code this}, read first without it. */
     private long awaitedSeq = Long.MAX_VALUE;
-    private CompletableFuture<Void> seen;
+    private volatile CompletableFuture<Void> seen;
 
     // Output state: written by the socket reader only, which handles one message at a time.
     private final LineAssembler stdoutLines;
@@ -338,7 +338,7 @@ public final class RunningCommand implements AutoCloseable {
     }
 
     private void control(ControlType type) {
-        client.join(client.controlAsync(type, executionId), "control " + type + " of execution " + executionId);
+        client.control(type, executionId);
     }
 
     // ---- called by CcxClient on the socket reader --------------------------------------------------------------
@@ -375,7 +375,13 @@ public final class RunningCommand implements AutoCloseable {
     }
 
     /** After a notification was handed on: completes a {@link #whenSeen} wait it reached. On the reader. */
-    synchronized void handled() {
+    void handled() {
+        if (seen != null) { // almost never: no lock per notification otherwise
+            completeSeen();
+        }
+    }
+
+    private synchronized void completeSeen() {
         if (seen != null && lastSeq >= awaitedSeq) {
             CompletableFuture<Void> f = seen;
             seen = null;

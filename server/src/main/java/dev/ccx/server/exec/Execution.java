@@ -146,11 +146,6 @@ public final class Execution implements ProcessListener {
         return owner;
     }
 
-    /** The command as the client wrote it. */
-    public String display() {
-        return plan.display();
-    }
-
     /** The execution id. */
     public String id() {
         return id;
@@ -309,7 +304,7 @@ public final class Execution implements ProcessListener {
     public ExecutionList.ExecutionInfo info() {
         ProcessCompleted done = completed;
         ProcessGroup g = group;
-        return new ExecutionList.ExecutionInfo(id, abbreviate(plan.display()), done == null ? "running" : "completed",
+        return new ExecutionList.ExecutionInfo(id, shortCommand(), done == null ? "running" : "completed",
                 g == null ? 0 : g.pgid(), ownership.keep() ? OnDisconnect.KEEP : OnDisconnect.KILL, stdinOpen(),
                 startedAtMillis / 1000.0, done == null ? null : endedAtMillis / 1000.0,
                 done == null ? null : done.reason(), done == null ? null : done.exitCode(), log.nextSeq() - 1,
@@ -744,7 +739,9 @@ public final class Execution implements ProcessListener {
         };
     }
 
-    private static String abbreviate(String s) {
+    /** The command as the client wrote it, shortened to 200 characters, for lists. */
+    public String shortCommand() {
+        String s = plan.display();
         return s.length() <= 200 ? s : s.substring(0, 199) + "\u2026";
     }
 

@@ -245,7 +245,7 @@ public final class ExecutionService implements AutoCloseable {
                 throw e;
             }
             LOG.info("start exec={} session={} pid={} keep={} command={}", id, owner.sessionId(), execution.pid(),
-                    ownership.keep(), abbreviate(plan.display()));
+                    ownership.keep(), execution.shortCommand());
             execution.completion().thenAccept(done -> timing.record(timing.runRecord(plan.taskKey(),
                     done.executionTime(), done.exitCode(), done.reason(), Durations.seconds(plan.timeout()))));
             return execution;
@@ -394,9 +394,5 @@ public final class ExecutionService implements AutoCloseable {
         byte[] b = new byte[16];
         IDS.nextBytes(b);
         return b;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 }

@@ -213,10 +213,8 @@ public final class LogStore implements AutoCloseable {
     void reclaim(SpillingLog requester) {
         for (SpillingLog log : endedOrder) {
             if (log != requester && log.reclaimable()) {
-                endedOrder.remove(log);
-                logs.remove(log.id());
                 LOG.info("log {}: dropped to make disk room for running executions (log_total)", log.id());
-                log.close();
+                drop(log);
                 return;
             }
         }
@@ -233,13 +231,18 @@ public final class LogStore implements AutoCloseable {
                 return;
             }
             if (log.reclaimable()) {
-                endedOrder.remove(log);
-                logs.remove(log.id());
                 LOG.debug("log {}: dropped, the ended logs held more than retain_bytes", log.id());
-                log.close(); // gives its counted bytes back
+                drop(log); // gives its counted bytes back
                 held = retainedDisk.get();
             }
         }
+    }
+
+    /** Drops a retained log now, on the disk thread: its execution stays listed, an attach gets the position error. */
+    private void drop(SpillingLog log) {
+        endedOrder.remove(log);
+        logs.remove(log.id());
+        log.close();
     }
 
     /** A retained log counted in {@link #trimRetained} gave its files up. */
@@ -250,10 +253,12 @@ public final class LogStore implements AutoCloseable {
     /** {@code log} is done with: its memory and files go (on the disk thread). */
     void release(SpillingLog log) {
         logs.remove(log.id());
-        endedOrder.remove(log);
         waitingForDisk.remove(log);
         waitingForRoom.remove(log);
-        submit(log::close);
+        submit(() -> {
+            endedOrder.remove(log); // a walk of up to max_retained logs: off the caller's (a supervision) thread
+            log.close();
+        });
     }
 
     private void work() {

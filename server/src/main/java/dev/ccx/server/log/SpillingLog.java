@@ -301,7 +301,7 @@ final class SpillingLog implements ExecutionLog {
         try {
             boolean gone = released || closed || discarded;
             if (gone || fromSeq < oldest || fromSeq > next) {
-                throw new LogPositionException(fromSeq, gone ? next : oldest, next);
+                throw new LogPositionException(fromSeq, gone ? next : oldest, next, gone);
             }
             CursorImpl c = new CursorImpl(fromSeq, onAppend, held);
             cursors.add(c);

@@ -47,7 +47,7 @@ final class Call {
      */
     void replyInto(Cursor cursor, Object result) {
         markReplied();
-        cursor.release(Wire.mapper().writeValueAsBytes(new Envelopes.Response(result, id)));
+        cursor.release(encode(result));
     }
 
     /**

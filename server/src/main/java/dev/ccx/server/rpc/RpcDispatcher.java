@@ -242,9 +242,8 @@ public final class RpcDispatcher implements AutoCloseable {
         try {
             cursor = call.session().attach(e, fromSeq);
         } catch (LogPositionException p) {
-            boolean gone = completed && p.oldestSeq() >= p.nextSeq();
-            if (fromSeq < p.nextSeq() || gone) {
-                throw new ExecException(ErrorCode.POSITION_GONE, gone
+            if (fromSeq < p.nextSeq() || p.logGone()) {
+                throw new ExecException(ErrorCode.POSITION_GONE, p.logGone()
                         ? "The log of execution " + id + " is no longer kept (its retention ended, or it gave way to "
                                 + "running executions at --log-total); it held seq 1 to " + (p.nextSeq() - 1)
                         : "The log of execution " + id + " no longer holds seq " + (fromSeq + 1) + "; the oldest it "
@@ -256,7 +255,7 @@ public final class RpcDispatcher implements AutoCloseable {
                     + ", " + (p.nextSeq() - 1));
         }
         call.replyInto(cursor, new AttachResult(id, completed ? "completed" : "running", e.log().nextSeq(),
-                e.log().oldestSeq(), e.stdinOpen(), e.pid(), e.info().command()));
+                e.log().oldestSeq(), e.stdinOpen(), e.pid(), e.shortCommand()));
     }
 
     /** Stops following: the response comes after the last notification of it sent to this connection. */
@@ -271,22 +270,18 @@ public final class RpcDispatcher implements AutoCloseable {
         ParamReader r = new ParamReader(call.params());
         String id = r.requiredString("execution_id");
         String text = r.string("data");
-        JsonNode base64 = call.params().get("data_base64");
+        String base64 = r.string("data_base64");
         boolean eof = r.bool("eof");
-        if (text != null && base64 != null && !base64.isNull()) {
+        if (text != null && base64 != null) {
             throw ParamReader.invalid("give params.data or params.data_base64, not both");
         }
         byte[] bytes;
-        if (base64 != null && !base64.isNull()) {
-            if (!base64.isString()) {
-                throw ParamReader.invalid("params.data_base64 must be a base64 string, got "
-                        + ParamReader.describe(base64));
-            }
-            if (base64.stringValue().length() > MAX_STDIN_BYTES / 3 * 4 + 4) {
-                throw tooBig(base64.stringValue().length() / 4 * 3);
+        if (base64 != null) {
+            if (base64.length() > MAX_STDIN_BYTES / 3 * 4 + 4) {
+                throw tooBig(base64.length() / 4 * 3);
             }
             try {
-                bytes = Base64.getDecoder().decode(base64.stringValue());
+                bytes = Base64.getDecoder().decode(base64);
             } catch (IllegalArgumentException ex) {
                 throw ParamReader.invalid("params.data_base64 is not valid base64: " + ex.getMessage());
             }

@@ -113,11 +113,15 @@ public final class ClientSession implements ExecOwner {
             freeSlot(execution.id()); // it ended before this line: finished() came first and found nothing
         }
         follows.put(execution.id(), execution);
-        writer.follow(execution.id(), execution.ownerCursor());
+        startSending(execution, execution.ownerCursor());
+    }
+
+    /** Hands the cursor to the writer; if the connection closed meanwhile, closed() may have missed it: leave. */
+    private void startSending(Execution execution, Cursor cursor) {
+        writer.follow(execution.id(), cursor);
         if (!open.get()) {
-            // The connection closed while this execute was being handled: closed() may have missed it.
             leave(execution.id());
-            execution.ownerCursor().close();
+            cursor.close();
         }
     }
 
@@ -142,11 +146,7 @@ public final class ClientSession implements ExecOwner {
             throw e;
         }
         execution.followed();
-        writer.follow(execution.id(), cursor);
-        if (!open.get()) {
-            leave(execution.id());
-            cursor.close();
-        }
+        startSending(execution, cursor);
         return cursor;
     }
 

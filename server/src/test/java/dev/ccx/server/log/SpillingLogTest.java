@@ -58,6 +58,14 @@ class SpillingLogTest {
         return out;
     }
 
+    /** Appends {@code frame} once the log has room, as the producer does (waiting for its spill, bounded). */
+    private static void appendWhenRoom(ExecutionLog log, byte[] frame) throws InterruptedException {
+        CountDownLatch room = new CountDownLatch(1);
+        log.whenRoom(room::countDown);
+        assertThat(room.await(10, TimeUnit.SECONDS)).as("room comes as the log spills").isTrue();
+        log.append(seq -> frame);
+    }
+
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
@@ -264,13 +272,8 @@ class SpillingLogTest {
     void aLogNobodyFollowsKeepsEveryFrameForALaterAttach() throws Exception {
         ExecutionLog log = log(1 << 20, 1 << 22, true); // a kept execution's
         byte[] kilobyte = new byte[1000];
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (int i = 0; i < 800; i++) { // 800 KB (within the log's 1 MB) through 8 KiB of memory, nobody reading
-            while (!log.hasRoom()) {
-                Thread.sleep(1);
-                assertThat(System.nanoTime() < deadline).as("room comes as the log spills").isTrue();
-            }
-            log.append(seq -> kilobyte);
+            appendWhenRoom(log, kilobyte);
         }
         assertThat(log.oldestSeq()).as("nothing went").isOne();
         assertThat(readAll(log.open(1, () -> { }, false))).hasSize(800);
@@ -283,13 +286,8 @@ class SpillingLogTest {
         List<ExecutionLog> ended = new ArrayList<>();
         for (int n = 0; n < 3; n++) { // 600 KB each, and a 1 MiB budget for them: only the newest stays
             ExecutionLog log = store.create("log" + n, true);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             for (int i = 0; i < 600; i++) {
-                while (!log.hasRoom()) {
-                    Thread.sleep(1);
-                    assertThat(System.nanoTime() < deadline).as("room comes as the log spills").isTrue();
-                }
-                log.append(seq -> kilobyte);
+                appendWhenRoom(log, kilobyte);
             }
             log.end();
             ended.add(log);
