@@ -210,6 +210,14 @@ public final class CcxClient implements AutoCloseable {
      *                                {@code oldest_seq} still held), -32006 already followed on this connection
      */
     public RunningCommand attach(String executionId, long fromSeq, OutputListener listener) {
+        return attach(executionId, fromSeq, listener, 0);
+    }
+
+    /**
+     * {@link #attach(String, long, OutputListener)} whose handle delivers output to {@code listener} only, in lines
+     * of up to {@code streamLines} characters, as {@link Command#streamOnly} does ({@code 0}: collect as usual).
+     */
+    public RunningCommand attach(String executionId, long fromSeq, OutputListener listener, int streamLines) {
         if (fromSeq < 0) {
             throw new IllegalArgumentException("fromSeq must be >= 0, got " + fromSeq);
         }
@@ -217,8 +225,9 @@ public final class CcxClient implements AutoCloseable {
         CompletableFuture<JsonNode> f = call(Methods.ATTACH, Map.of("execution_id", executionId, "from_seq", fromSeq),
                 result -> {
                     AttachResult a = RpcChannel.LENIENT.forType(AttachResult.class).readValue(result);
-                    rc[0] = newHandle(Command.shell(a.command() == null || a.command().isBlank()
-                            ? "(execution " + executionId + ")" : a.command()), true, listener);
+                    Command shown = Command.shell(a.command() == null || a.command().isBlank()
+                            ? "(execution " + executionId + ")" : a.command());
+                    rc[0] = newHandle(streamLines > 0 ? shown.streamOnly(streamLines) : shown, true, listener);
                     rc[0].attached(a, fromSeq);
                     follow(rc[0]);
                 });

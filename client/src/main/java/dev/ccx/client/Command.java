@@ -27,9 +27,13 @@ import java.util.Objects;
  * @param linger       how long a kept execution may run with nobody following it, or {@code null} for the
  *                     server's {@code --linger}
  * @param pipeStdin    give the process a pipe as stdin, written through {@link RunningCommand#stdin()}
+ * @param streamLines  0 to collect output into the {@link CommandResult} as usual; otherwise output goes to the
+ *                     listeners only, never into the result, and lines of up to this many characters reach them
+ *                     whole ({@link #streamOnly}): for long-lived processes whose output is a stream of records
  */
 public record Command(String shellCommand, List<String> argv, Duration timeout, Duration idleTimeout, String cwd,
-                      Map<String, String> env, boolean keep, Duration linger, boolean pipeStdin) implements Task {
+                      Map<String, String> env, boolean keep, Duration linger, boolean pipeStdin, int streamLines)
+        implements Task {
 
     /** Checks the command; a bad one fails here, naming the field. */
     public Command {
@@ -51,6 +55,9 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
         if (linger != null && !keep) {
             throw new IllegalArgumentException("linger applies to kept executions only: use keep(linger)");
         }
+        if (streamLines < 0) {
+            throw new IllegalArgumentException("streamLines must not be negative, got " + streamLines);
+        }
         env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
         env.forEach((k, v) -> Objects.requireNonNull(v, "env value of " + k));
     }
@@ -58,7 +65,7 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
     /** A command with the original protocol's options only. */
     public Command(String shellCommand, List<String> argv, Duration timeout, Duration idleTimeout, String cwd,
                    Map<String, String> env) {
-        this(shellCommand, argv, timeout, idleTimeout, cwd, env, false, null, false);
+        this(shellCommand, argv, timeout, idleTimeout, cwd, env, false, null, false, 0);
     }
 
     private static void positiveOrNull(String name, Duration d) {
@@ -84,22 +91,22 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
 
     /** A copy with a wall-clock deadline enforced by the server ({@code null}: let the server decide). */
     public Command timeout(Duration timeout) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines);
     }
 
     /** A copy that ends after {@code idleTimeout} without output ({@code null}: no idle limit). */
     public Command idleTimeout(Duration idleTimeout) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines);
     }
 
     /** A copy run in {@code cwd}, which must exist on the server's machine. */
     public Command cwd(String cwd) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines);
     }
 
     /** A copy whose environment adds (or replaces) these variables. */
     public Command env(Map<String, String> env) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines);
     }
 
     /**
@@ -108,12 +115,25 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
      * {@code linger} with nobody following it ({@code null}: the server's {@code --linger}).
      */
     public Command keep(Duration linger) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, true, linger, pipeStdin);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, true, linger, pipeStdin, streamLines);
     }
 
     /** A copy whose process gets a pipe as stdin, written through {@link RunningCommand#stdin()}. */
     public Command stdin() {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, true);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, true, streamLines);
+    }
+
+    /**
+     * A copy whose output goes to the listeners only and is not collected into the {@link CommandResult} (its
+     * {@code stdout} and {@code stderr} stay empty), with lines of up to {@code maxLineChars} characters delivered
+     * whole (longer ones in pieces of that size). For processes that talk in lines for hours, such as Claude Code in
+     * stream-json mode, where collecting would only fill memory.
+     */
+    public Command streamOnly(int maxLineChars) {
+        if (maxLineChars < 1) {
+            throw new IllegalArgumentException("maxLineChars must be positive, got " + maxLineChars);
+        }
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, maxLineChars);
     }
 
     /** Runs the command to its end; see {@link Task#run}. */

@@ -81,9 +81,10 @@ public final class RunningCommand implements AutoCloseable {
         this.command = command;
         this.kept = kept;
         this.callbacks = callbacks;
-        this.maxBuffered = maxBuffered;
-        this.stdoutLines = new LineAssembler(maxBuffered);
-        this.stderrLines = new LineAssembler(maxBuffered);
+        this.maxBuffered = command.streamLines() > 0 ? 0 : maxBuffered;
+        int maxLine = command.streamLines() > 0 ? command.streamLines() : maxBuffered;
+        this.stdoutLines = new LineAssembler(maxLine);
+        this.stderrLines = new LineAssembler(maxLine);
         if (listener != null) {
             listeners.add(listener);
         }
@@ -417,6 +418,9 @@ public final class RunningCommand implements AutoCloseable {
     }
 
     private void buffer(StringBuilder sb, String data) {
+        if (maxBuffered == 0) {
+            return; // streamOnly: listeners only
+        }
         int room = maxBuffered - stdout.length() - stderr.length();
         if (data.length() <= room) {
             sb.append(data);

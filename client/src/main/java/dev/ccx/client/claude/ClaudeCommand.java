@@ -34,7 +34,8 @@ import java.util.Optional;
  * {@code null} with {@link NullPointerException}.
  *
  * @param executable the program to run, normally {@code claude} (a path is fine)
- * @param prompt the task text, sent as one argv element
+ * @param prompt the task text, sent as one argv element; {@code null} for a live session ({@link #session()}),
+ *     whose prompts come as stream-json lines on stdin
  * @param includePartialMessages add {@code --include-partial-messages} (token-level {@code stream_event} lines)
  * @param model {@code --model} value, or {@code null} for the CLI's default
  * @param allowedTools {@code --allowedTools} rules such as {@code Read} or {@code Bash(git log:*)}; empty for none
@@ -91,11 +92,10 @@ public record ClaudeCommand(String executable, String prompt, boolean includePar
     /** Validates and copies the lists; see the class comment for what fails how. */
     public ClaudeCommand {
         Objects.requireNonNull(executable, "executable");
-        Objects.requireNonNull(prompt, "prompt");
         if (executable.isBlank()) {
             throw new IllegalArgumentException("executable is blank");
         }
-        if (prompt.isBlank()) {
+        if (prompt != null && prompt.isBlank()) {
             throw new IllegalArgumentException("prompt is blank");
         }
         allowedTools = tools(allowedTools, "allowedTools");
@@ -112,13 +112,23 @@ public record ClaudeCommand(String executable, String prompt, boolean includePar
                 null, null, List.of());
     }
 
+    /**
+     * Starts a command for a live session with the defaults: {@code claude --output-format stream-json --verbose
+     * --input-format stream-json}, no prompt; user messages and control requests then come on stdin (see
+     * {@link ClaudeSession}).
+     */
+    public static ClaudeCommand session() {
+        return new ClaudeCommand(DEFAULT_EXECUTABLE, null, false, null, List.of(), List.of(), null, null, null,
+                null, null, List.of());
+    }
+
     /** Returns a copy that runs {@code path} instead of {@code claude}. */
     public ClaudeCommand executable(String path) {
         return new ClaudeCommand(path, prompt, includePartialMessages, model, allowedTools, disallowedTools,
                 permissionMode, mcpConfig, resume, maxTurns, appendSystemPrompt, extraArgs);
     }
 
-    /** Returns a copy with another prompt. */
+    /** Returns a copy with another prompt ({@code null}: a live session's command). */
     public ClaudeCommand prompt(String text) {
         return new ClaudeCommand(executable, text, includePartialMessages, model, allowedTools, disallowedTools,
                 permissionMode, mcpConfig, resume, maxTurns, appendSystemPrompt, extraArgs);
@@ -190,14 +200,19 @@ public record ClaudeCommand(String executable, String prompt, boolean includePar
         List<String> argv = new ArrayList<>();
         argv.add(executable);
         // A leading '-' would make the CLI's option parser take the prompt for a flag.
-        boolean dash = prompt.startsWith("-");
-        if (!dash) {
+        boolean session = prompt == null;
+        boolean dash = !session && prompt.startsWith("-");
+        if (!session && !dash) {
             argv.add("-p");
             argv.add(prompt);
         }
         argv.add("--output-format");
         argv.add("stream-json");
         argv.add("--verbose"); // mandatory with -p and stream-json
+        if (session) {
+            argv.add("--input-format");
+            argv.add("stream-json");
+        }
         if (includePartialMessages) {
             argv.add("--include-partial-messages");
         }

@@ -55,6 +55,10 @@ public record ClaudeTask(ClaudeCommand command, JsonNode schema, Duration timeou
     public ClaudeTask {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(retry, "retry");
+        if (command.prompt() == null) {
+            throw new IllegalArgumentException("a ClaudeTask runs one prompt; a command without one is for a"
+                    + " ClaudeSession");
+        }
         env = env == null ? Map.of() : Map.copyOf(env);
         schema = schema == null ? null : schema.deepCopy(); // JSON trees are mutable; the record is not
         // Builds a Command once so that a bad timeout or cwd fails here, not when the task runs.

@@ -104,9 +104,24 @@ public final class StreamJsonParser {
      * @return the events of this line, in order (empty for a blank line)
      */
     public List<ClaudeEvent> accept(String line) {
+        return handOn(parse(line));
+    }
+
+    /**
+     * Feeds one stdout line that the caller has already parsed ({@code node}, a JSON object, and {@code raw}, its
+     * text), so that a very long line is parsed once; otherwise as {@link #accept(String)}.
+     */
+    public List<ClaudeEvent> accept(JsonNode node, String raw) {
         List<ClaudeEvent> events;
         synchronized (this) {
-            events = parse(line);
+            lines++;
+            events = events(node, raw);
+        }
+        return handOn(events);
+    }
+
+    private List<ClaudeEvent> handOn(List<ClaudeEvent> events) {
+        synchronized (this) {
             for (ClaudeEvent e : events) {
                 Optional<RateLimits.Limit> limit = RateLimits.fromEvent(e, clock.instant());
                 if (limit.isPresent()) {
@@ -158,7 +173,7 @@ public final class StreamJsonParser {
                 result.durationApiMs(), calls, false, result.errors(), limit, null, List.of());
     }
 
-    private List<ClaudeEvent> parse(String raw) {
+    private synchronized List<ClaudeEvent> parse(String raw) {
         if (raw == null) {
             return List.of();
         }
@@ -179,6 +194,10 @@ public final class StreamJsonParser {
             unparsed++;
             return List.of(new ClaudeEvent.Unknown(null, null, null, raw));
         }
+        return events(node, raw);
+    }
+
+    private List<ClaudeEvent> events(JsonNode node, String raw) {
         if (sessionId == null) {
             sessionId = Json.text(node.path("session_id"));
         }

@@ -1,0 +1,894 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.client.claude;
+
+import dev.ccx.client.CcxClient;
+import dev.ccx.client.CcxException;
+import dev.ccx.client.CcxTimeoutException;
+import dev.ccx.client.Command;
+import dev.ccx.client.CommandResult;
+import dev.ccx.client.RunningCommand;
+import dev.ccx.client.Stream;
+import dev.ccx.protocol.Wire;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A live Claude Code session through ccx: one CLI process in stream-json input mode serving many turns, with
+ * interrupts, permission callbacks and model or mode changes, that outlives the connection it was started on.
+ *
+ * <p><b>The process.</b> {@link #start} runs {@code claude --output-format stream-json --verbose --input-format
+ * stream-json [--permission-prompt-tool stdio] [options]} as a kept execution with a stdin pipe
+ * ({@link Command#keep}, {@link Command#stdin()}), argv only, then performs the {@code initialize} handshake. User
+ * messages and control requests go to its stdin as JSON lines; its stdout is parsed line by line.
+ *
+ * <p><b>Turns.</b> {@link #send} writes a user message and returns its {@link Turn}; the CLI answers each message
+ * with exactly one {@code result} line, which ends the turn. A message sent while a turn runs waits here and is
+ * written after that turn's {@code result}, so results always match their prompts.
+ *
+ * <p><b>Control.</b> {@link #interrupt()}, {@link #setPermissionMode}, {@link #setModel} and {@link #control} send a
+ * {@code control_request} and wait at most {@link ClaudeSessionOptions#controlTimeout()} for its
+ * {@code control_response}. The CLI's own requests ({@code can_use_tool}) go to the {@link PermissionCallback} on a
+ * thread of their own, bounded by {@link ClaudeSessionOptions#permissionTimeout()}; a {@code control_cancel_request}
+ * interrupts that thread and drops its answer. Any other request from the CLI is answered with an error naming its
+ * subtype, and the session goes on.
+ *
+ * <p><b>Durability.</b> The process belongs to the server, not to this object: when the connection drops, the
+ * client attaches again and the session goes on without missing or repeating a line. Another client (an
+ * orchestrator that restarted) takes it up with {@link #attach}, which replays every event once, adopts a turn in
+ * progress, and asks the callback about permission requests still unanswered. If nobody follows it for
+ * {@link ClaudeSessionOptions#linger()}, the server ends it. When the Claude process itself has ended,
+ * {@link #resume()} starts a new one with {@code --resume SESSION_ID}, and the conversation goes on.
+ *
+ * <p><b>Closing</b> follows the order the CLI needs: a running turn is interrupted and its result awaited, stdin is
+ * closed after the last result, the process gets {@link ClaudeSessionOptions#closeTimeout()} to flush its session
+ * and exit, and then the server ends its group (SIGTERM, then SIGKILL). {@link #detach()} leaves it running for
+ * another client instead.
+ *
+ * <p>Thread-safe. Listener calls come on the execution's callback thread, in order; nothing here holds a lock while
+ * it waits for the network, the process or a callback.
+ */
+public final class ClaudeSession implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ClaudeSession.class.getName());
+    private static final String PERMISSION_TOOL = "--permission-prompt-tool";
+
+    private final CcxClient client;
+    private final ClaudeSessionOptions options;
+    private final SessionListener listener;
+    private final String requestPrefix = "req_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    private final AtomicLong requestCounter = new AtomicLong();
+    /** Our control requests waiting for the CLI's answer, by request id. */
+    private final Map<String, CompletableFuture<JsonNode>> awaiting = new ConcurrentHashMap<>();
+    /** The CLI's permission requests being decided, by request id, with the thread deciding each. */
+    private final Map<String, Thread> deciding = new ConcurrentHashMap<>();
+
+    // Guarded by this; never held while waiting.
+    private Process process;
+    private Turn current;
+    private final Deque<Turn> queued = new ArrayDeque<>();
+    private final List<TurnResult> done = new ArrayList<>();
+    private int turns;
+    private String sessionId;
+    private Double lastTotalCost;
+    private double costOfEndedProcesses;
+    private JsonNode initialized;
+    private boolean closed;
+    /** Permission requests seen while an attach replays, held until the replay has shown whether they were answered. */
+    private final Map<String, PermissionRequest> held = new LinkedHashMap<>();
+
+    /** One Claude Code process of this session, and what talks to it. */
+    private final class Process {
+        final RunningCommand command;
+        final StdinLines stdin;
+        final StreamJsonParser between = new StreamJsonParser(e -> tell(listener, e));
+        /** {@code false} while an attach replays what happened before it. */
+        volatile boolean live;
+
+        Process(RunningCommand command, boolean live) {
+            this.command = command;
+            this.stdin = new StdinLines(command);
+            this.live = live;
+        }
+    }
+
+    private ClaudeSession(CcxClient client, ClaudeSessionOptions options) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.options = Objects.requireNonNull(options, "options");
+        this.listener = options.listener();
+    }
+
+    /**
+     * Starts Claude Code on the server and performs the {@code initialize} handshake.
+     *
+     * @throws ClaudeSessionException the CLI did not answer {@code initialize} (it is then ended), or answered with
+     *                                an error
+     * @throws dev.ccx.client.RequestFailedException the server refused the execution (not found, limits...)
+     */
+    public static ClaudeSession start(CcxClient client, ClaudeSessionOptions options) {
+        ClaudeSession s = new ClaudeSession(client, options);
+        s.launch(options.command());
+        return s;
+    }
+
+    /**
+     * Takes up a session that runs on the server (started by {@link #start}, by this or another client, with the
+     * same token): every event from the start of the process is replayed to the listener once, a turn in
+     * progress becomes {@link #currentTurn()}, and permission requests still unanswered go to the callback.
+     */
+    public static ClaudeSession attach(CcxClient client, String executionId, ClaudeSessionOptions options) {
+        ClaudeSession s = new ClaudeSession(client, options);
+        s.follow(executionId);
+        return s;
+    }
+
+    // ---- the process ---------------------------------------------------------------------------------------------
+
+    private void launch(ClaudeCommand command) {
+        List<String> argv = new ArrayList<>(command.argv());
+        if (options.permissions() != null) {
+            argv.add(PERMISSION_TOOL);
+            argv.add("stdio");
+        }
+        Command run = Command.argv(argv).cwd(options.cwd()).env(merged()).timeout(options.maxLifetime())
+                .keep(options.linger()).stdin().streamOnly(options.maxLineChars());
+        Process[] holder = new Process[1];
+        // The listener is in place before the first line can arrive; the process is set before it is needed.
+        RunningCommand rc = client.execute(run, (stream, line) -> handle(holder[0], stream, line));
+        Process p = new Process(rc, true);
+        holder[0] = p;
+        synchronized (this) {
+            process = p;
+            lastTotalCost = null;
+        }
+        p.command.result().whenComplete((r, e) -> ended(p, r, e));
+        try {
+            JsonNode answer = control("initialize", Map.of());
+            synchronized (this) {
+                initialized = answer;
+            }
+        } catch (RuntimeException e) {
+            p.command.cancelAndAwait();
+            p.stdin.close();
+            throw e instanceof ClaudeSessionException ? e
+                    : new ClaudeSessionException("Claude Code did not complete the initialize handshake: "
+                    + e.getMessage() + stderrHint(p), e);
+        }
+    }
+
+    private Map<String, String> merged() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CLAUDE_CODE_ENTRYPOINT", "sdk-java");
+        env.putAll(options.env());
+        return env;
+    }
+
+    private void follow(String executionId) {
+        Process[] holder = new Process[1];
+        RunningCommand rc = client.attach(executionId, 0, (stream, line) -> handle(holder[0], stream, line),
+                options.maxLineChars());
+        Process p = new Process(rc, false);
+        holder[0] = p;
+        synchronized (this) {
+            process = p;
+        }
+        rc.result().whenComplete((r, e) -> ended(p, r, e));
+        long replayed = rc.attachInfo().map(a -> a.nextSeq() - 1).orElse(0L);
+        rc.whenSeen(replayed).thenRun(() -> goLive(p));
+    }
+
+    /** The replay is over: permission requests that nobody answered in it are decided now. */
+    private void goLive(Process p) {
+        List<PermissionRequest> open;
+        synchronized (this) {
+            p.live = true;
+            open = List.copyOf(held.values());
+            held.clear();
+        }
+        open.forEach(r -> decide(p, r));
+    }
+
+    private void ended(Process p, CommandResult r, Throwable e) {
+        String why = e != null ? "the connection to the Claude process was lost: " + e.getMessage()
+                : "the Claude process ended (" + r.reason().wire() + (r.exitCode() == null ? "" : ", exit code "
+                + r.exitCode()) + ")";
+        Turn running;
+        List<Turn> waiting;
+        synchronized (this) {
+            if (process != p) {
+                return;
+            }
+            if (lastTotalCost != null) {
+                costOfEndedProcesses += lastTotalCost;
+            }
+            running = current;
+            current = null;
+            waiting = List.copyOf(queued);
+            queued.clear();
+        }
+        p.stdin.close();
+        ClaudeSessionException failure = new ClaudeSessionException(why);
+        awaiting.values().forEach(f -> f.completeExceptionally(failure));
+        deciding.values().forEach(Thread::interrupt);
+        if (running != null) {
+            finish(running, null, TurnResult.PROCESS_ENDED);
+        }
+        waiting.forEach(t -> t.fail(new ClaudeSessionException(why + "; " + t + " was not sent")));
+        if (listener != null) {
+            try {
+                listener.processEnded(why);
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.WARNING, "session listener failed", ex);
+            }
+        }
+    }
+
+    // ---- lines from the CLI (the execution's callback thread) ---------------------------------------------------
+
+    private void handle(Process p, Stream stream, String line) {
+        if (stream == Stream.STDERR) {
+            remember(p, line);
+            if (listener != null) {
+                try {
+                    listener.stderr(line);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "session listener failed", e);
+                }
+            }
+            return;
+        }
+        JsonNode node = parse(line);
+        String type = node == null ? null : Json.text(node.path("type"));
+        if (type != null && type.startsWith("control_")) {
+            tell(listener, new ClaudeEvent.Unknown(type, Json.text(node.path("request").path("subtype")), node, line));
+            switch (type) {
+                case "control_response" -> answered(node.path("response"));
+                case "control_request" -> asked(p, node);
+                case "control_cancel_request" -> withdrawn(Json.text(node.path("request_id")));
+                default -> { }
+            }
+            return;
+        }
+        Turn turn;
+        synchronized (this) {
+            if (node != null && sessionId == null) {
+                sessionId = Json.text(node.path("session_id"));
+            }
+            if (current == null && !p.live && "system".equals(type) && "init".equals(Json.text(node.path("subtype")))) {
+                // An attach replaying a turn another client sent: the CLI starts every turn with init.
+                turns++;
+                current = new Turn(this, turns, null, null, null, listener);
+            }
+            turn = current;
+            if (!p.live && "user".equals(type)) {
+                answeredInReplay(node);
+            }
+        }
+        StreamJsonParser parser = turn != null ? turn.parser : p.between;
+        if (node != null) {
+            parser.accept(node, line);
+        } else {
+            parser.accept(line);
+        }
+        if ("result".equals(type)) {
+            Double total = Json.doubleOrNull(node.path("total_cost_usd"));
+            if (turn != null) {
+                finish(turn, total, Json.text(node.path("terminal_reason")));
+            } else {
+                synchronized (this) {
+                    lastTotalCost = total != null ? total : lastTotalCost;
+                }
+            }
+        }
+    }
+
+    private static JsonNode parse(String line) {
+        if (line.isEmpty() || line.charAt(0) != '{') {
+            return null;
+        }
+        try {
+            JsonNode node = Wire.mapper().readTree(line);
+            return node.isObject() ? node : null;
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /** Ends {@code turn} with its parser's result; starts the next queued turn. */
+    private void finish(Turn turn, Double total, String terminalReason) {
+        ClaudeResult r = turn.parser.finish();
+        if (turn.schema() != null) {
+            r = r.withSchema(turn.schema());
+        }
+        Turn next;
+        Process p;
+        TurnResult result;
+        synchronized (this) {
+            Double before = lastTotalCost;
+            Double cost = total == null ? null : total - (before == null ? 0 : before);
+            lastTotalCost = total != null ? total : lastTotalCost;
+            long started = turn.startedNanos;
+            Duration took = started == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
+            result = new TurnResult(turn.index(), turn.prompt(), r, terminalReason, cost, took, false);
+            done.add(result);
+            if (current == turn) {
+                current = null;
+            }
+            next = current == null ? queued.poll() : null;
+            if (next != null) {
+                current = next;
+            }
+            p = process;
+        }
+        if (next != null) {
+            write(p, next);
+        }
+        turn.complete(result);
+        if (listener != null) {
+            try {
+                listener.turnEnded(result);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "session listener failed", e);
+            }
+        }
+    }
+
+    // ---- control traffic ------------------------------------------------------------------------------------
+
+    private void answered(JsonNode response) {
+        String id = Json.text(response.path("request_id"));
+        CompletableFuture<JsonNode> f = id == null ? null : awaiting.remove(id);
+        if (f == null) {
+            return; // an answer to an earlier client's request, seen in a replay
+        }
+        if ("success".equals(Json.text(response.path("subtype")))) {
+            f.complete(response.path("response"));
+        } else {
+            String error = Json.text(response.path("error"));
+            f.completeExceptionally(new ClaudeSessionException("Claude Code refused the control request: "
+                    + (error == null ? response.toString() : error)));
+        }
+    }
+
+    private void asked(Process p, JsonNode node) {
+        String id = Json.text(node.path("request_id"));
+        JsonNode request = node.path("request");
+        String subtype = Json.text(request.path("subtype"));
+        if (id == null) {
+            LOG.log(System.Logger.Level.WARNING, "control request without request_id from Claude Code: {0}",
+                    Json.summary(node, 200));
+            return;
+        }
+        if (!"can_use_tool".equals(subtype)) {
+            if (p.live) {
+                refuse(p, id, "ccx ClaudeSession does not support control requests of subtype "
+                        + (subtype == null ? "(none)" : "\"" + subtype + "\""));
+            }
+            return;
+        }
+        PermissionRequest r = PermissionRequest.of(id, request);
+        if (!p.live) {
+            synchronized (this) {
+                held.put(id, r);
+            }
+            return;
+        }
+        decide(p, r);
+    }
+
+    /** In a replay: a tool result means the permission request for that tool use was answered. */
+    private void answeredInReplay(JsonNode node) {
+        for (JsonNode block : node.path("message").path("content").values()) {
+            String toolUseId = Json.text(block.path("tool_use_id"));
+            if (toolUseId != null) {
+                held.values().removeIf(r -> toolUseId.equals(r.toolUseId()));
+            }
+        }
+    }
+
+    private void withdrawn(String id) {
+        if (id == null) {
+            return;
+        }
+        synchronized (this) {
+            held.remove(id);
+        }
+        Thread t = deciding.remove(id);
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private void decide(Process p, PermissionRequest r) {
+        PermissionCallback callback = options.permissions();
+        if (callback == null) {
+            respond(p, r, new PermissionDecision.Deny("no permission callback in this session", false));
+            return;
+        }
+        Thread t = Thread.ofVirtual().name("ccx-claude-permission-" + r.requestId()).unstarted(() -> {
+            PermissionDecision d;
+            try {
+                d = callback.decide(r);
+                if (d == null) {
+                    d = new PermissionDecision.Deny("the permission callback gave no decision", false);
+                }
+            } catch (InterruptedException e) {
+                return; // withdrawn, timed out or the session ended: someone else answered, or nobody must
+            } catch (Exception e) {
+                d = new PermissionDecision.Deny("the permission callback failed: " + e, false);
+            }
+            if (deciding.remove(r.requestId()) != null) {
+                respond(p, r, d);
+            }
+        });
+        deciding.put(r.requestId(), t);
+        t.start();
+        CompletableFuture.delayedExecutor(options.permissionTimeout().toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+            if (deciding.remove(r.requestId(), t)) {
+                t.interrupt();
+                respond(p, r, new PermissionDecision.Deny("no permission decision within "
+                        + options.permissionTimeout(), false));
+            }
+        });
+    }
+
+    /** Answers the CLI's permission request with {@code decision}. */
+    private void respond(Process p, PermissionRequest r, PermissionDecision decision) {
+        ObjectNode body = Wire.mapper().createObjectNode();
+        switch (decision) {
+            case PermissionDecision.Allow a ->
+                // The CLI wants the input back: the model's own when the callback changed nothing.
+                body.put("behavior", "allow").set("updatedInput", a.updatedInput() != null ? a.updatedInput()
+                        : r.input());
+            case PermissionDecision.Deny d -> {
+                body.put("behavior", "deny").put("message", d.message());
+                if (d.interrupt()) {
+                    body.put("interrupt", true);
+                }
+            }
+        }
+        ObjectNode inner = Wire.mapper().createObjectNode().put("subtype", "success").put("request_id", r.requestId());
+        inner.set("response", body);
+        answer(p, r.requestId(), inner);
+    }
+
+    /** Answers a request of the CLI with an error, as the CLI answers requests it does not know. */
+    private void refuse(Process p, String id, String error) {
+        answer(p, id, Wire.mapper().createObjectNode().put("subtype", "error").put("request_id", id)
+                .put("error", error));
+    }
+
+    private void answer(Process p, String id, ObjectNode inner) {
+        ObjectNode line = Wire.mapper().createObjectNode().put("type", "control_response");
+        line.set("response", inner);
+        p.stdin.write(bytes(line)).exceptionally(e -> {
+            LOG.log(System.Logger.Level.WARNING, "could not answer Claude Code''s request {0}: {1}", id,
+                    e.getMessage());
+            return null;
+        });
+    }
+
+    /**
+     * Sends a control request and waits for the CLI's answer.
+     *
+     * @param subtype the request's {@code subtype}, for example {@code get_context_usage}
+     * @param fields  its other fields
+     * @return the {@code response} object of the CLI's success answer
+     * @throws ClaudeSessionException the CLI answered with an error (its text is in the message), or the process
+     *                                ended first
+     * @throws CcxTimeoutException    no answer within {@link ClaudeSessionOptions#controlTimeout()}
+     */
+    public JsonNode control(String subtype, Map<String, ?> fields) {
+        Objects.requireNonNull(subtype, "subtype");
+        Process p = usable();
+        String id = requestPrefix + "_" + requestCounter.incrementAndGet();
+        ObjectNode line = Wire.mapper().createObjectNode();
+        line.put("type", "control_request").put("request_id", id);
+        ObjectNode request = line.putObject("request");
+        request.put("subtype", subtype);
+        fields.forEach((k, v) -> request.set(k, Wire.mapper().valueToTree(v)));
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        awaiting.put(id, answer);
+        p.stdin.write(bytes(line)).exceptionally(e -> {
+            answer.completeExceptionally(new ClaudeSessionException("could not write the " + subtype
+                    + " request to Claude Code: " + e.getMessage(), e));
+            return null;
+        });
+        try {
+            return answer.get(options.controlTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new CcxTimeoutException("Claude Code did not answer the " + subtype + " request within "
+                    + options.controlTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CcxException("interrupted while waiting for the answer to " + subtype, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof CcxException c ? c : new CcxException(e.getCause().toString(), e);
+        } finally {
+            awaiting.remove(id);
+        }
+    }
+
+    /** Interrupts the running turn (the CLI's {@code interrupt}); it ends with an {@code aborted_*} reason. */
+    public void interrupt() {
+        control("interrupt", Map.of());
+    }
+
+    /** Changes the permission mode for the following tool uses ({@code set_permission_mode}). */
+    public void setPermissionMode(ClaudeCommand.PermissionMode mode) {
+        control("set_permission_mode", Map.of("mode", mode.cli()));
+    }
+
+    /** Changes the model for the following turns ({@code set_model}); {@code null} returns to the default. */
+    public void setModel(String model) {
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("model", model);
+        control("set_model", fields);
+    }
+
+    /** For {@link Turn#await}: interrupts {@code turn} if it is the one running; never throws. */
+    void interruptTurn(Turn turn) {
+        synchronized (this) {
+            if (current != turn) {
+                return;
+            }
+        }
+        try {
+            interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "interrupt failed", e);
+        }
+    }
+
+    Duration controlTimeout() {
+        return options.controlTimeout();
+    }
+
+    // ---- turns ----------------------------------------------------------------------------------------------
+
+    /** Sends a prompt; see {@link #send(String, JsonNode)}. */
+    public Turn send(String prompt) {
+        return send(prompt, null);
+    }
+
+    /**
+     * Sends a prompt as the next turn. When {@code schema} is given, the turn's answer is looked for as JSON and
+     * checked against it ({@link ClaudeResult#withSchema}).
+     *
+     * @throws ClaudeSessionException the session is closed, or its process has ended (see {@link #resume()})
+     */
+    public Turn send(String prompt, JsonNode schema) {
+        Objects.requireNonNull(prompt, "prompt");
+        if (prompt.isBlank()) {
+            throw new IllegalArgumentException("prompt is blank");
+        }
+        return enqueue(prompt, Wire.mapper().getNodeFactory().stringNode(prompt), schema);
+    }
+
+    /**
+     * Sends content blocks as the next turn (for example text and image blocks, as the Messages API takes them).
+     *
+     * @throws IllegalArgumentException {@code content} is not a non-empty array of objects
+     */
+    public Turn send(ArrayNode content, JsonNode schema) {
+        Objects.requireNonNull(content, "content");
+        if (content.isEmpty() || !content.valueStream().allMatch(JsonNode::isObject)) {
+            throw new IllegalArgumentException("content must be a non-empty array of content blocks (objects)");
+        }
+        return enqueue(null, content.deepCopy(), schema);
+    }
+
+    /** Sends a prompt and waits for its answer; see {@link Turn#await(Duration)}. */
+    public TurnResult ask(String prompt, Duration timeout) {
+        return send(prompt).await(timeout);
+    }
+
+    private Turn enqueue(String prompt, JsonNode content, JsonNode schema) {
+        if (options.autoResume()) {
+            boolean dead;
+            synchronized (this) {
+                dead = !closed && process != null && process.command.isDone();
+            }
+            if (dead) {
+                resume();
+            }
+        }
+        Process p;
+        Turn turn;
+        boolean now;
+        synchronized (this) {
+            p = usable();
+            ObjectNode line = Wire.mapper().createObjectNode();
+            line.put("type", "user");
+            line.putObject("message").put("role", "user").set("content", content);
+            line.putNull("parent_tool_use_id");
+            line.put("session_id", sessionId != null ? sessionId : "default");
+            turns++;
+            turn = new Turn(this, turns, prompt, schema == null ? null : schema.deepCopy(), bytes(line), listener);
+            now = current == null;
+            if (now) {
+                current = turn;
+            } else {
+                queued.add(turn);
+            }
+        }
+        if (now) {
+            write(p, turn);
+        }
+        return turn;
+    }
+
+    private void write(Process p, Turn turn) {
+        turn.startedNanos = System.nanoTime();
+        p.stdin.write(turn.line).exceptionally(e -> {
+            ClaudeSessionException why = new ClaudeSessionException("could not send " + turn + " to Claude Code: "
+                    + e.getMessage(), e);
+            boolean next;
+            synchronized (this) {
+                next = current == turn;
+            }
+            if (next && turn.fail(why)) {
+                finishFailed(turn);
+            }
+            return null;
+        });
+    }
+
+    /** A turn whose prompt never reached the CLI: the next one may go. */
+    private void finishFailed(Turn turn) {
+        Turn next;
+        Process p;
+        synchronized (this) {
+            if (current != turn) {
+                return;
+            }
+            current = queued.poll();
+            next = current;
+            p = process;
+        }
+        if (next != null) {
+            write(p, next);
+        }
+    }
+
+    private synchronized Process usable() {
+        if (closed) {
+            throw new ClaudeSessionException("the Claude session is closed");
+        }
+        if (process == null || process.command.isDone()) {
+            throw new ClaudeSessionException("the Claude process has ended"
+                    + (sessionId == null ? "" : "; resume() starts a new one with --resume " + sessionId));
+        }
+        return process;
+    }
+
+    // ---- state ----------------------------------------------------------------------------------------------
+
+    /** The CLI's session id (for {@code --resume}), once the CLI has said it; {@code null} before. */
+    public synchronized String sessionId() {
+        return sessionId;
+    }
+
+    /** The ccx execution id of the current Claude process: what {@link #attach} takes. */
+    public synchronized String executionId() {
+        return process.command.executionId();
+    }
+
+    /** The current Claude process's pid (also its process group). */
+    public synchronized long pid() {
+        return process.command.pid();
+    }
+
+    /** Whether the current Claude process still runs. */
+    public synchronized boolean isAlive() {
+        return process != null && !process.command.isDone();
+    }
+
+    /** The turn running now, if any. */
+    public synchronized java.util.Optional<Turn> currentTurn() {
+        return java.util.Optional.ofNullable(current);
+    }
+
+    /** The results of the turns ended so far, in order (including those replayed by {@link #attach}). */
+    public synchronized List<TurnResult> turns() {
+        return List.copyOf(done);
+    }
+
+    /** What the session has cost so far: the running totals of its processes, added up. */
+    public synchronized double totalCostUsd() {
+        return costOfEndedProcesses + (lastTotalCost == null ? 0 : lastTotalCost);
+    }
+
+    /** The CLI's answer to {@code initialize} (its commands, models, account...), or {@code null} after attach. */
+    public synchronized JsonNode initializeResponse() {
+        return initialized;
+    }
+
+    // ---- resume, detach, close -----------------------------------------------------------------------------
+
+    /**
+     * Starts a new Claude process for this conversation, {@code claude ... --resume SESSION_ID}, after the
+     * previous one ended (crashed, killed, ended by its deadline). The CLI reloads the transcript it keeps on the
+     * server's machine, so the conversation goes on with the same session id.
+     *
+     * @throws IllegalStateException the process still runs, or the CLI never said its session id
+     */
+    public void resume() {
+        String id;
+        synchronized (this) {
+            if (closed) {
+                throw new ClaudeSessionException("the Claude session is closed");
+            }
+            if (process != null && !process.command.isDone()) {
+                throw new IllegalStateException("the Claude process still runs; resume() is for one that ended");
+            }
+            if (sessionId == null) {
+                throw new IllegalStateException("the CLI never said its session id, so there is nothing to resume");
+            }
+            id = sessionId;
+        }
+        launch(options.command().resume(id));
+    }
+
+    /**
+     * Stops following the session and leaves the Claude process running on the server, for {@link #attach} by
+     * this or another client within {@link ClaudeSessionOptions#linger()}. This object is closed afterwards.
+     */
+    public void detach() {
+        Process p;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            p = process;
+        }
+        try {
+            p.command.detach();
+        } finally {
+            p.stdin.close();
+            failQueued("the session was detached");
+        }
+    }
+
+    /**
+     * Ends the session in the order the CLI needs: interrupts a running turn and waits for its result, closes
+     * stdin after the last result, gives the process {@link ClaudeSessionOptions#closeTimeout()} to exit, and has
+     * the server end its group when it does not. Waits at most about twice the control timeout plus the close
+     * timeout and the server's kill grace; never throws. Turns still queued fail.
+     */
+    @Override
+    public void close() {
+        Process p;
+        Turn running;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            p = process;
+            running = current;
+        }
+        failQueued("the session was closed");
+        if (p == null) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (running != null && !p.command.isDone()) {
+                try {
+                    sendInterrupt(p);
+                    running.result().get(options.controlTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "the running turn did not end on interrupt", e);
+                }
+            }
+            try {
+                p.stdin.end().get(options.controlTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.log(System.Logger.Level.DEBUG, "could not close the Claude process's stdin", e);
+            }
+            if (!p.command.isDone()) {
+                try {
+                    p.command.await(options.closeTimeout()); // cancels (TERM, grace, KILL) when it runs out
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "the Claude process did not end cleanly", e);
+                }
+            }
+        } finally {
+            if (!p.command.isDone()) {
+                p.command.cancelAndAwait();
+            }
+            p.stdin.close();
+            deciding.values().forEach(Thread::interrupt);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Writes an interrupt request without waiting for its answer: for close, which waits for the turn instead. */
+    private void sendInterrupt(Process p) {
+        ObjectNode line = Wire.mapper().createObjectNode();
+        line.put("type", "control_request").put("request_id", requestPrefix + "_" + requestCounter.incrementAndGet());
+        line.putObject("request").put("subtype", "interrupt");
+        p.stdin.write(bytes(line));
+    }
+
+    private void failQueued(String why) {
+        List<Turn> waiting;
+        synchronized (this) {
+            waiting = List.copyOf(queued);
+            queued.clear();
+        }
+        waiting.forEach(t -> t.fail(new ClaudeSessionException(why + " before " + t + " was sent")));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    private static byte[] bytes(JsonNode line) {
+        return (Wire.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The last stderr lines of each process, for error messages. */
+    private final Map<Process, Deque<String>> stderrTail = new ConcurrentHashMap<>();
+
+    private void remember(Process p, String line) {
+        Deque<String> tail = stderrTail.computeIfAbsent(p, k -> new ArrayDeque<>());
+        synchronized (tail) {
+            tail.addLast(line.length() > 500 ? line.substring(0, 500) + "…" : line);
+            while (tail.size() > 10) {
+                tail.removeFirst();
+            }
+        }
+    }
+
+    private String stderrHint(Process p) {
+        Deque<String> tail = stderrTail.get(p);
+        if (tail == null) {
+            return "";
+        }
+        synchronized (tail) {
+            return tail.isEmpty() ? "" : "; its stderr ended with: " + String.join(" | ", tail);
+        }
+    }
+
+    static void tell(SessionListener listener, ClaudeEvent event) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.event(event);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "session listener failed", e);
+        }
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "ClaudeSession[" + (sessionId == null ? "?" : sessionId) + ", execution "
+                + (process == null ? "none" : process.command.executionId()) + (closed ? ", closed" : "") + "]";
+    }
+}
