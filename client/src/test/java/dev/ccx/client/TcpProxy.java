@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A loopback TCP forwarder in front of a server, so a test can drop the socket under a live connection without
  * the server noticing first: {@link #drop()} closes every forwarded socket at once, with no WebSocket close frame.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -23,18 +23,18 @@ final class TcpProxy implements AutoCloseable {
     /** While set, bytes from the server wait here before they reach the client. */
     private volatile java.util.concurrent.CountDownLatch hold;
 
-    TcpProxy(int targetPort) throws IOException {
+    public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.acceptor = Thread.ofVirtual().name("proxy-accept").start(this::accept);
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** Client connections accepted so far. */
-    int connections() {
+    public int connections() {
         return accepted.get();
     }
 
@@ -83,12 +83,12 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Holds everything the server sends until {@link #release()}. */
-    void holdServerToClient() {
+    public void holdServerToClient() {
         hold = new java.util.concurrent.CountDownLatch(1);
     }
 
     /** Lets held bytes through, in order. */
-    void release() {
+    public void release() {
         java.util.concurrent.CountDownLatch h = hold;
         hold = null;
         if (h != null) {
@@ -97,7 +97,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Closes every forwarded socket: both peers see the TCP connection end without a close handshake. */
-    void drop() {
+    public void drop() {
         for (Socket s : sockets) {
             try {
                 s.setSoLinger(true, 0); // reset, as a dead peer or a broken network shows it, not a polite FIN
