@@ -108,7 +108,7 @@ public record ClaudeCommand(String executable, String prompt, boolean includePar
 
     /** Starts a command for {@code prompt} with the defaults: {@code claude}, stream-json, nothing else. */
     public static ClaudeCommand of(String prompt) {
-        return new ClaudeCommand(DEFAULT_EXECUTABLE, prompt, false, null, List.of(), List.of(), null, null, null,
+        return new ClaudeCommand(DEFAULT_EXECUTABLE, Objects.requireNonNull(prompt, "prompt"), false, null, List.of(), List.of(), null, null, null,
                 null, null, List.of());
     }
 

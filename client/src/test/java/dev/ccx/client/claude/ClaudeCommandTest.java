@@ -17,6 +17,15 @@ class ClaudeCommandTest {
     }
 
     @Test
+    void aSessionCommandHasNoPromptAndReadsStreamJsonFromStdin() {
+        assertThat(ClaudeCommand.session().model("sonnet").resume("s-1").argv()).containsExactly("claude",
+                "--output-format", "stream-json", "--verbose", "--input-format", "stream-json", "--model", "sonnet",
+                "--resume", "s-1");
+        assertThatThrownBy(() -> ClaudeTask.of(ClaudeCommand.session())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ClaudeSession");
+    }
+
+    @Test
     void everyOptionInItsPlace() {
         ClaudeCommand c = ClaudeCommand.of("Fix the build")
                 .executable("/opt/claude/bin/claude")

@@ -317,6 +317,44 @@ class ClaudeSessionIT {
     }
 
     @Test
+    void anOrchestratorThatRestartsInTheMiddleOfATurnAnswersTheOpenPermissionRequestAndGetsTheResult(
+            @TempDir Path outside) throws Exception {
+        Path file = outside.resolve("handover.txt");
+        sandbox.stub().enqueue(Reply.write(file.toString(), "written after the handover"), Reply.text("Done."));
+        CountDownLatch asked = new CountDownLatch(1);
+        CcxClient first = CcxClient.connect(server.uri(), ClientOptions.defaults());
+        ClaudeSession s1 = ClaudeSession.start(first, options(ClaudeCommand.PermissionMode.DEFAULT)
+                .permissions(r -> {
+                    asked.countDown();
+                    Thread.sleep(Duration.ofMinutes(5)); // the orchestrator dies before it decides
+                    return PermissionDecision.allow();
+                }).build());
+        Groups.saw(s1.pid());
+        String id = s1.executionId();
+        s1.send("Write the handover file");
+        assertThat(asked.await(60, TimeUnit.SECONDS)).isTrue();
+        first.close(); // gone without a word; the session lingers
+
+        List<PermissionRequest> askedAgain = new CopyOnWriteArrayList<>();
+        Events replayed = new Events();
+        try (CcxClient second = CcxClient.connect(server.uri(), ClientOptions.defaults());
+             ClaudeSession s2 = ClaudeSession.attach(second, id, options(ClaudeCommand.PermissionMode.DEFAULT)
+                     .listener(replayed).permissions(r -> {
+                         askedAgain.add(r);
+                         return PermissionDecision.allow();
+                     }).build())) {
+            Turn adopted = Wait.untilValue(10_000, s2::currentTurn, java.util.Optional::isPresent).orElseThrow();
+            TurnResult r = adopted.await(TURN);
+
+            assertThat(r.text()).isEqualTo("Done.");
+            assertThat(r.index()).isEqualTo(1);
+            assertThat(askedAgain).singleElement().satisfies(p -> assertThat(p.toolName()).isEqualTo("Write"));
+            assertThat(file).hasContent("written after the handover");
+            assertThat(replayed.results()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void whenTheClaudeProcessIsKilledResumeGoesOnWithTheSameSession() {
         sandbox.stub().enqueue(Reply.text("Remember: blue."), Reply.text("You said blue."));
         try (ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS))) {
