@@ -59,6 +59,16 @@ public sealed interface ClaudeEvent {
     }
 
     /**
+     * A user message echoed by the CLI as it takes it ({@code --replay-user-messages}, which {@link ClaudeSession}
+     * sets): the start of a turn, and its prompt for a client that attaches later.
+     *
+     * @param text the prompt's text (text blocks joined by newlines), empty when it had none
+     * @param content the message's {@code content}, a string or a list of blocks
+     */
+    record UserPrompt(String text, JsonNode content) implements ClaudeEvent {
+    }
+
+    /**
      * A {@code tool_result} block of a {@code user} line.
      *
      * @param toolUseId the {@link ToolUse#id()} answered

@@ -144,6 +144,7 @@ public final class ClaudeSession implements AutoCloseable {
 
     private void launch(ClaudeCommand command) {
         List<String> argv = new ArrayList<>(command.argv());
+        argv.add("--replay-user-messages"); // each prompt in the execution's log: an attach sees the turns begin
         if (options.permissions() != null) {
             argv.add(PERMISSION_TOOL);
             argv.add("stdio");
@@ -272,10 +273,13 @@ public final class ClaudeSession implements AutoCloseable {
             if (node != null && sessionId == null) {
                 sessionId = Json.text(node.path("session_id"));
             }
-            if (current == null && !p.live && "system".equals(type) && "init".equals(Json.text(node.path("subtype")))) {
-                // An attach replaying a turn another client sent: the CLI starts every turn with init.
+            if (current == null && !p.live && startsTurn(type, node)) {
+                // An attach replaying a turn another client sent.
                 turns++;
                 current = new Turn(this, turns, null, null, null, listener);
+            }
+            if (current != null && "user".equals(type) && Json.isTrue(node.path("isReplay"))) {
+                current.promptSeen(echoedPrompt(node));
             }
             turn = current;
             if (!p.live && "user".equals(type)) {
@@ -298,6 +302,17 @@ public final class ClaudeSession implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The CLI starts each turn with {@code init}, then echoes the prompt ({@code --replay-user-messages}). */
+    private static boolean startsTurn(String type, JsonNode node) {
+        return "user".equals(type) && Json.isTrue(node.path("isReplay"))
+                || "system".equals(type) && "init".equals(Json.text(node.path("subtype")));
+    }
+
+    private static String echoedPrompt(JsonNode node) {
+        JsonNode content = node.path("message").path("content");
+        return content.isString() ? content.stringValue() : null;
     }
 
     private static JsonNode parse(String line) {

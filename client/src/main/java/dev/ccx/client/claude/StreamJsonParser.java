@@ -310,6 +310,11 @@ public final class StreamJsonParser {
     }
 
     private void user(JsonNode node, String raw, List<ClaudeEvent> out) {
+        if (Json.isTrue(node.path("isReplay"))) {
+            out.add(new ClaudeEvent.UserPrompt(promptText(node.path("message").path("content")),
+                    node.path("message").path("content")));
+            return;
+        }
         for (JsonNode block : node.path("message").path("content").values()) {
             if (!"tool_result".equals(Json.text(block.path("type")))) {
                 continue;
@@ -324,6 +329,20 @@ public final class StreamJsonParser {
         if (out.isEmpty()) {
             out.add(new ClaudeEvent.Unknown("user", null, node, raw));
         }
+    }
+
+    private static String promptText(JsonNode content) {
+        if (content.isString()) {
+            return content.stringValue();
+        }
+        List<String> parts = new ArrayList<>();
+        for (JsonNode block : content.values()) {
+            String text = "text".equals(Json.text(block.path("type"))) ? Json.text(block.path("text")) : null;
+            if (text != null) {
+                parts.add(text);
+            }
+        }
+        return String.join("\n", parts);
     }
 
     private void streamEvent(JsonNode node, String raw, List<ClaudeEvent> out) {

@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
 public final class Turn {
     private final ClaudeSession session;
     private final int index;
-    private final String prompt;
+    /** Set later for a turn adopted on attach, when the CLI's echo of the prompt arrives after its init. */
+    private volatile String prompt;
     private final JsonNode schema;
     final byte[] line;
     final StreamJsonParser parser;
@@ -43,6 +44,12 @@ public final class Turn {
     /** The prompt's text, or {@code null} for content blocks and for turns this client did not send. */
     public String prompt() {
         return prompt;
+    }
+
+    void promptSeen(String text) {
+        if (prompt == null && line == null) {
+            prompt = text;
+        }
     }
 
     JsonNode schema() {

@@ -28,6 +28,19 @@ class StreamJsonParserTest {
     }
 
     @Test
+    void anEchoedUserMessageIsThePromptAndAParsedNodeGivesTheSameEventsAsItsText() {
+        String echo = "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\","
+                + "\"text\":\"Hello\"},{\"type\":\"image\"},{\"type\":\"text\",\"text\":\"there\"}]},"
+                + "\"session_id\":\"s\",\"isReplay\":true}";
+        parser.accept(echo);
+        parser.accept(Wire.mapper().readTree(echo), echo);
+
+        assertThat(only(ClaudeEvent.UserPrompt.class)).hasSize(2)
+                .allSatisfy(p -> assertThat(p.text()).isEqualTo("Hello\nthere"));
+        assertThat(parser.progress().lines()).isEqualTo(2);
+    }
+
+    @Test
     void simpleRunGivesInitTextAndResult() {
         ClaudeResult r = feed(Fixtures.SIMPLE);
 

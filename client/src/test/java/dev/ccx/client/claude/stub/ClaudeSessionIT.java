@@ -304,6 +304,7 @@ class ClaudeSessionIT {
                      .listener(replayed).build())) {
             Wait.until(10_000, "the replayed turn", () -> s.turns().size() == 1);
             assertThat(s.turns().getFirst().text()).isEqualTo("First, from the first client.");
+            assertThat(s.turns().getFirst().prompt()).as("echoed by the CLI, so in the log").isEqualTo("Hello");
             assertThat(s.pid()).isEqualTo(pid);
 
             TurnResult r = s.ask("Still there?", TURN);
@@ -311,6 +312,8 @@ class ClaudeSessionIT {
             assertThat(r.text()).isEqualTo("Second, from the second client.");
             assertThat(r.index()).isEqualTo(2);
             assertThat(replayed.results()).as("each result once").isEqualTo(2);
+            assertThat(replayed.of(ClaudeEvent.UserPrompt.class)).map(ClaudeEvent.UserPrompt::text)
+                    .containsExactly("Hello", "Still there?");
             assertThat(replayed.of(ClaudeEvent.AssistantText.class)).map(ClaudeEvent.AssistantText::text)
                     .containsExactly("First, from the first client.", "Second, from the second client.");
         }
@@ -348,6 +351,7 @@ class ClaudeSessionIT {
 
             assertThat(r.text()).isEqualTo("Done.");
             assertThat(r.index()).isEqualTo(1);
+            assertThat(r.prompt()).isEqualTo("Write the handover file");
             assertThat(askedAgain).singleElement().satisfies(p -> assertThat(p.toolName()).isEqualTo("Write"));
             assertThat(file).hasContent("written after the handover");
             assertThat(replayed.results()).isEqualTo(1);
