@@ -5,6 +5,7 @@ import dev.ccx.client.CcxClient;
 import dev.ccx.client.CcxException;
 import dev.ccx.client.CcxTimeoutException;
 import dev.ccx.client.Command;
+import dev.ccx.client.DetachedException;
 import dev.ccx.client.CommandResult;
 import dev.ccx.client.RunningCommand;
 import dev.ccx.client.Stream;
@@ -70,6 +71,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ClaudeSession implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClaudeSession.class.getName());
     private static final String PERMISSION_TOOL = "--permission-prompt-tool";
+    /** Ended turns kept for {@link #turns()}: a session may run for days. */
+    private static final int MAX_TURNS_KEPT = 1000;
 
     private final CcxClient client;
     private final ClaudeSessionOptions options;
@@ -97,16 +100,26 @@ public final class ClaudeSession implements AutoCloseable {
 
     /** One Claude Code process of this session, and what talks to it. */
     private final class Process {
-        final RunningCommand command;
-        final StdinLines stdin;
+        /**
+         * Set by {@link #bind} once {@code execute} or {@code attach} has returned; lines may reach the listener
+         * before that, and find this object already there.
+         */
+        volatile RunningCommand command;
+        volatile StdinLines stdin;
         final StreamJsonParser between = new StreamJsonParser(e -> tell(listener, e));
         /** {@code false} while an attach replays what happened before it. */
         volatile boolean live;
+        /** Set once its end has been handled (turns failed, cost added up); guarded by the session. */
+        boolean over;
 
-        Process(RunningCommand command, boolean live) {
-            this.command = command;
-            this.stdin = new StdinLines(command);
+        Process(boolean live) {
             this.live = live;
+        }
+
+        Process bind(RunningCommand rc) {
+            stdin = new StdinLines(rc);
+            command = rc;
+            return this;
         }
     }
 
@@ -151,11 +164,8 @@ public final class ClaudeSession implements AutoCloseable {
         }
         Command run = Command.argv(argv).cwd(options.cwd()).env(merged()).timeout(options.maxLifetime())
                 .keep(options.linger()).stdin().streamOnly(options.maxLineChars());
-        Process[] holder = new Process[1];
-        // The listener is in place before the first line can arrive; the process is set before it is needed.
-        RunningCommand rc = client.execute(run, (stream, line) -> handle(holder[0], stream, line));
-        Process p = new Process(rc, true);
-        holder[0] = p;
+        Process p = new Process(true);
+        p.bind(client.execute(run, (stream, line) -> handle(p, stream, line)));
         synchronized (this) {
             process = p;
             lastTotalCost = null;
@@ -183,11 +193,10 @@ public final class ClaudeSession implements AutoCloseable {
     }
 
     private void follow(String executionId) {
-        Process[] holder = new Process[1];
-        RunningCommand rc = client.attach(executionId, 0, (stream, line) -> handle(holder[0], stream, line),
+        Process p = new Process(false);
+        RunningCommand rc = client.attach(executionId, 0, (stream, line) -> handle(p, stream, line),
                 options.maxLineChars());
-        Process p = new Process(rc, false);
-        holder[0] = p;
+        p.bind(rc);
         synchronized (this) {
             process = p;
         }
@@ -208,15 +217,17 @@ public final class ClaudeSession implements AutoCloseable {
     }
 
     private void ended(Process p, CommandResult r, Throwable e) {
-        String why = e != null ? "the connection to the Claude process was lost: " + e.getMessage()
+        String why = e instanceof DetachedException ? "the session was detached"
+                : e != null ? "the connection to the Claude process was lost: " + e.getMessage()
                 : "the Claude process ended (" + r.reason().wire() + (r.exitCode() == null ? "" : ", exit code "
                 + r.exitCode()) + ")";
         Turn running;
         List<Turn> waiting;
         synchronized (this) {
-            if (process != p) {
+            if (process != p || p.over) {
                 return;
             }
+            p.over = true;
             if (lastTotalCost != null) {
                 costOfEndedProcesses += lastTotalCost;
             }
@@ -344,6 +355,9 @@ public final class ClaudeSession implements AutoCloseable {
             Duration took = started == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
             result = new TurnResult(turn.index(), turn.prompt(), r, terminalReason, cost, took, false);
             done.add(result);
+            if (done.size() > MAX_TURNS_KEPT) {
+                done.removeFirst();
+            }
             if (current == turn) {
                 current = null;
             }
@@ -620,7 +634,7 @@ public final class ClaudeSession implements AutoCloseable {
         if (options.autoResume()) {
             boolean dead;
             synchronized (this) {
-                dead = !closed && process != null && process.command.isDone();
+                dead = !closed && process != null && process.over;
             }
             if (dead) {
                 resume();
@@ -688,7 +702,7 @@ public final class ClaudeSession implements AutoCloseable {
         if (closed) {
             throw new ClaudeSessionException("the Claude session is closed");
         }
-        if (process == null || process.command.isDone()) {
+        if (process == null || process.over) {
             throw new ClaudeSessionException("the Claude process has ended"
                     + (sessionId == null ? "" : "; resume() starts a new one with --resume " + sessionId));
         }
@@ -714,7 +728,7 @@ public final class ClaudeSession implements AutoCloseable {
 
     /** Whether the current Claude process still runs. */
     public synchronized boolean isAlive() {
-        return process != null && !process.command.isDone();
+        return process != null && !process.over;
     }
 
     /** The turn running now, if any. */
@@ -722,7 +736,10 @@ public final class ClaudeSession implements AutoCloseable {
         return java.util.Optional.ofNullable(current);
     }
 
-    /** The results of the turns ended so far, in order (including those replayed by {@link #attach}). */
+    /**
+     * The results of the turns ended so far, in order (including those replayed by {@link #attach}); the last
+     * 1,000 of a longer session.
+     */
     public synchronized List<TurnResult> turns() {
         return List.copyOf(done);
     }
@@ -752,7 +769,7 @@ public final class ClaudeSession implements AutoCloseable {
             if (closed) {
                 throw new ClaudeSessionException("the Claude session is closed");
             }
-            if (process != null && !process.command.isDone()) {
+            if (process != null && !process.over) {
                 throw new IllegalStateException("the Claude process still runs; resume() is for one that ended");
             }
             if (sessionId == null) {

@@ -346,8 +346,9 @@ class ClaudeSessionIT {
                          askedAgain.add(r);
                          return PermissionDecision.allow();
                      }).build())) {
-            Turn adopted = Wait.untilValue(10_000, s2::currentTurn, java.util.Optional::isPresent).orElseThrow();
-            TurnResult r = adopted.await(TURN);
+            // The adopted turn ends as soon as the new callback has answered: wait for it among the ended ones.
+            TurnResult r = Wait.untilValue(60_000, () -> s2.turns().isEmpty() ? null : s2.turns().getFirst(),
+                    java.util.Objects::nonNull);
 
             assertThat(r.text()).isEqualTo("Done.");
             assertThat(r.index()).isEqualTo(1);
@@ -528,12 +529,14 @@ class ClaudeSessionIT {
                 id=$(printf '%s' "$init" | sed 's/.*"request_id":"\\([^"]*\\)".*/\\1/')
                 printf '{"type":"control_response","response":{"subtype":"success","request_id":"%s","response":{}}}\\n' "$id"
                 printf '{"type":"control_request","request_id":"cli_1","request":{"subtype":"mystery"}}\\n'
-                read -r reply
-                printf '%s\\n' "$reply" > "$ANSWER"
-                read -r user
-                printf '{"type":"system","subtype":"init","session_id":"s1"}\\n'
-                printf '{"type":"result","subtype":"success","is_error":false,"result":"fine","session_id":"s1","total_cost_usd":0.5,"terminal_reason":"completed"}\\n'
-                while read -r rest; do :; done
+                while read -r line; do
+                  case "$line" in
+                    *'"control_response"'*) printf '%s\\n' "$line" > "$ANSWER.tmp" && mv "$ANSWER.tmp" "$ANSWER" ;;
+                    *'"type":"user"'*)
+                      printf '{"type":"system","subtype":"init","session_id":"s1"}\\n'
+                      printf '{"type":"result","subtype":"success","is_error":false,"result":"fine","session_id":"s1","total_cost_usd":0.5,"terminal_reason":"completed"}\\n' ;;
+                  esac
+                done
                 """);
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
         try (ClaudeSession s = ClaudeSession.start(client, ClaudeSessionOptions.builder(
@@ -544,6 +547,7 @@ class ClaudeSessionIT {
 
             assertThat(r.text()).isEqualTo("fine");
             assertThat(r.costUsd()).isEqualTo(0.5);
+            Wait.until(10_000, "the fake CLI to record the answer", () -> Files.exists(answer));
             JsonNode reply = Wire.mapper().readTree(Files.readString(answer));
             assertThat(reply.path("type").asString()).isEqualTo("control_response");
             assertThat(reply.path("response").path("subtype").asString()).isEqualTo("error");
