@@ -478,6 +478,49 @@ class ClaudeSessionIT {
     }
 
     @Test
+    void aTurnSentWithASchemaHasItsJsonAnswerChecked() {
+        JsonNode schema = Wire.mapper().readTree("""
+                {"type":"object","required":["city","river"],"properties":{"city":{"type":"string"},
+                 "river":{"type":"string"}}}""");
+        sandbox.stub().enqueue(Reply.json("{\"city\":\"Paris\",\"river\":\"Seine\"}"),
+                Reply.json("{\"city\":\"Lyon\"}"));
+        try (ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS))) {
+            TurnResult good = s.send("Where?", schema).await(TURN);
+            TurnResult bad = s.send("And now?", schema).await(TURN);
+
+            assertThat(good.ok()).isTrue();
+            assertThat(good.claude().json().path("river").asString()).isEqualTo("Seine");
+            assertThat(bad.ok()).isFalse();
+            assertThat(bad.claude().schemaErrors()).containsExactly("$: missing required property \"river\"");
+        }
+    }
+
+    @Test
+    void aCallerInterruptedWhileItWaitsInterruptsTheTurn() throws Exception {
+        sandbox.stub().enqueue(Reply.stall(Duration.ofMinutes(2)), Reply.text("After."));
+        try (ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS))) {
+            Turn turn = s.send("Take forever");
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            Thread waiter = Thread.ofVirtual().start(() -> {
+                try {
+                    turn.await(TURN);
+                    thrown.complete(null);
+                } catch (RuntimeException e) {
+                    thrown.complete(e);
+                }
+            });
+            // The stalled request has reached the stub, so the interrupt cannot come before it.
+            Wait.until(30_000, "the turn's request", () -> sandbox.stub().messageRequests().size() == 1);
+
+            waiter.interrupt();
+
+            assertThat(thrown.get(30, TimeUnit.SECONDS)).hasMessageContaining("interrupted while waiting for turn 1");
+            assertThat(turn.result().get(30, TimeUnit.SECONDS).interrupted()).isTrue();
+            assertThat(s.ask("Still there?", TURN).text()).isEqualTo("After.");
+        }
+    }
+
+    @Test
     void closingInTheMiddleOfATurnInterruptsItAndLeavesNothingRunning() throws Exception {
         sandbox.stub().enqueue(Reply.stall(Duration.ofMinutes(2)));
         ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS));
