@@ -2,7 +2,6 @@
 package dev.ccx.client.claude;
 
 import dev.ccx.client.CcxClient;
-import dev.ccx.client.CcxException;
 import dev.ccx.client.CcxTimeoutException;
 import dev.ccx.client.Command;
 import dev.ccx.client.DetachedException;
@@ -10,24 +9,18 @@ import dev.ccx.client.CommandResult;
 import dev.ccx.client.RunningCommand;
 import dev.ccx.client.Stream;
 import dev.ccx.protocol.Wire;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -77,12 +70,8 @@ public final class ClaudeSession implements AutoCloseable {
     private final CcxClient client;
     private final ClaudeSessionOptions options;
     private final SessionListener listener;
-    private final String requestPrefix = "req_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    private final AtomicLong requestCounter = new AtomicLong();
-    /** Our control requests waiting for the CLI's answer, by request id. */
-    private final Map<String, CompletableFuture<JsonNode>> awaiting = new ConcurrentHashMap<>();
-    /** The CLI's permission requests being decided, by request id, with the thread deciding each. */
-    private final Map<String, Thread> deciding = new ConcurrentHashMap<>();
+    private final ControlRequests controls = new ControlRequests();
+    private final PermissionDesk permissions;
 
     // Guarded by this; never held while waiting.
     private Process process;
@@ -95,8 +84,6 @@ public final class ClaudeSession implements AutoCloseable {
     private double costOfEndedProcesses;
     private JsonNode initialized;
     private boolean closed;
-    /** Permission requests seen while an attach replays, held until the replay has shown whether they were answered. */
-    private final Map<String, PermissionRequest> held = new LinkedHashMap<>();
 
     /** One Claude Code process of this session, and what talks to it. */
     private final class Process {
@@ -107,6 +94,8 @@ public final class ClaudeSession implements AutoCloseable {
         volatile RunningCommand command;
         volatile StdinLines stdin;
         final StreamJsonParser between = new StreamJsonParser(e -> tell(listener, e));
+        /** Its last stderr lines, for error messages. */
+        final Deque<String> stderrTail = new ArrayDeque<>();
         /** {@code false} while an attach replays what happened before it. */
         volatile boolean live;
         /** Set once its end has been handled (turns failed, cost added up); guarded by the session. */
@@ -127,6 +116,7 @@ public final class ClaudeSession implements AutoCloseable {
         this.client = Objects.requireNonNull(client, "client");
         this.options = Objects.requireNonNull(options, "options");
         this.listener = options.listener();
+        this.permissions = new PermissionDesk(options.permissions(), options.permissionTimeout());
     }
 
     /**
@@ -207,13 +197,8 @@ public final class ClaudeSession implements AutoCloseable {
 
     /** The replay is over: permission requests that nobody answered in it are decided now. */
     private void goLive(Process p) {
-        List<PermissionRequest> open;
-        synchronized (this) {
-            p.live = true;
-            open = List.copyOf(held.values());
-            held.clear();
-        }
-        open.forEach(r -> decide(p, r));
+        p.live = true;
+        permissions.replayed(p.stdin);
     }
 
     private void ended(Process p, CommandResult r, Throwable e) {
@@ -238,8 +223,8 @@ public final class ClaudeSession implements AutoCloseable {
         }
         p.stdin.close();
         ClaudeSessionException failure = new ClaudeSessionException(why);
-        awaiting.values().forEach(f -> f.completeExceptionally(failure));
-        deciding.values().forEach(Thread::interrupt);
+        controls.failAll(failure);
+        permissions.stopAll();
         if (running != null) {
             finish(running, null, TurnResult.PROCESS_ENDED);
         }
@@ -272,9 +257,9 @@ public final class ClaudeSession implements AutoCloseable {
         if (type != null && type.startsWith("control_")) {
             tell(listener, new ClaudeEvent.Unknown(type, Json.text(node.path("request").path("subtype")), node, line));
             switch (type) {
-                case "control_response" -> answered(node.path("response"));
-                case "control_request" -> asked(p, node);
-                case "control_cancel_request" -> withdrawn(Json.text(node.path("request_id")));
+                case "control_response" -> controls.answered(node.path("response"));
+                case "control_request" -> permissions.asked(p.stdin, p.live, node);
+                case "control_cancel_request" -> permissions.withdrawn(Json.text(node.path("request_id")));
                 default -> { }
             }
             return;
@@ -294,7 +279,7 @@ public final class ClaudeSession implements AutoCloseable {
             }
             turn = current;
             if (!p.live && "user".equals(type)) {
-                answeredInReplay(node);
+                permissions.answeredInReplay(node);
             }
         }
         StreamJsonParser parser = turn != null ? turn.parser : p.between;
@@ -382,139 +367,6 @@ public final class ClaudeSession implements AutoCloseable {
 
     // ---- control traffic ------------------------------------------------------------------------------------
 
-    private void answered(JsonNode response) {
-        String id = Json.text(response.path("request_id"));
-        CompletableFuture<JsonNode> f = id == null ? null : awaiting.remove(id);
-        if (f == null) {
-            return; // an answer to an earlier client's request, seen in a replay
-        }
-        if ("success".equals(Json.text(response.path("subtype")))) {
-            f.complete(response.path("response"));
-        } else {
-            String error = Json.text(response.path("error"));
-            f.completeExceptionally(new ClaudeSessionException("Claude Code refused the control request: "
-                    + (error == null ? response.toString() : error)));
-        }
-    }
-
-    private void asked(Process p, JsonNode node) {
-        String id = Json.text(node.path("request_id"));
-        JsonNode request = node.path("request");
-        String subtype = Json.text(request.path("subtype"));
-        if (id == null) {
-            LOG.log(System.Logger.Level.WARNING, "control request without request_id from Claude Code: {0}",
-                    Json.summary(node, 200));
-            return;
-        }
-        if (!"can_use_tool".equals(subtype)) {
-            if (p.live) {
-                refuse(p, id, "ccx ClaudeSession does not support control requests of subtype "
-                        + (subtype == null ? "(none)" : "\"" + subtype + "\""));
-            }
-            return;
-        }
-        PermissionRequest r = PermissionRequest.of(id, request);
-        if (!p.live) {
-            synchronized (this) {
-                held.put(id, r);
-            }
-            return;
-        }
-        decide(p, r);
-    }
-
-    /** In a replay: a tool result means the permission request for that tool use was answered. */
-    private void answeredInReplay(JsonNode node) {
-        for (JsonNode block : node.path("message").path("content").values()) {
-            String toolUseId = Json.text(block.path("tool_use_id"));
-            if (toolUseId != null) {
-                held.values().removeIf(r -> toolUseId.equals(r.toolUseId()));
-            }
-        }
-    }
-
-    private void withdrawn(String id) {
-        if (id == null) {
-            return;
-        }
-        synchronized (this) {
-            held.remove(id);
-        }
-        Thread t = deciding.remove(id);
-        if (t != null) {
-            t.interrupt();
-        }
-    }
-
-    private void decide(Process p, PermissionRequest r) {
-        PermissionCallback callback = options.permissions();
-        if (callback == null) {
-            respond(p, r, new PermissionDecision.Deny("no permission callback in this session", false));
-            return;
-        }
-        Thread t = Thread.ofVirtual().name("ccx-claude-permission-" + r.requestId()).unstarted(() -> {
-            PermissionDecision d;
-            try {
-                d = callback.decide(r);
-                if (d == null) {
-                    d = new PermissionDecision.Deny("the permission callback gave no decision", false);
-                }
-            } catch (InterruptedException e) {
-                return; // withdrawn, timed out or the session ended: someone else answered, or nobody must
-            } catch (Exception e) {
-                d = new PermissionDecision.Deny("the permission callback failed: " + e, false);
-            }
-            if (deciding.remove(r.requestId()) != null) {
-                respond(p, r, d);
-            }
-        });
-        deciding.put(r.requestId(), t);
-        t.start();
-        CompletableFuture.delayedExecutor(options.permissionTimeout().toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
-            if (deciding.remove(r.requestId(), t)) {
-                t.interrupt();
-                respond(p, r, new PermissionDecision.Deny("no permission decision within "
-                        + options.permissionTimeout(), false));
-            }
-        });
-    }
-
-    /** Answers the CLI's permission request with {@code decision}. */
-    private void respond(Process p, PermissionRequest r, PermissionDecision decision) {
-        ObjectNode body = Wire.mapper().createObjectNode();
-        switch (decision) {
-            case PermissionDecision.Allow a ->
-                // The CLI wants the input back: the model's own when the callback changed nothing.
-                body.put("behavior", "allow").set("updatedInput", a.updatedInput() != null ? a.updatedInput()
-                        : r.input());
-            case PermissionDecision.Deny d -> {
-                body.put("behavior", "deny").put("message", d.message());
-                if (d.interrupt()) {
-                    body.put("interrupt", true);
-                }
-            }
-        }
-        ObjectNode inner = Wire.mapper().createObjectNode().put("subtype", "success").put("request_id", r.requestId());
-        inner.set("response", body);
-        answer(p, r.requestId(), inner);
-    }
-
-    /** Answers a request of the CLI with an error, as the CLI answers requests it does not know. */
-    private void refuse(Process p, String id, String error) {
-        answer(p, id, Wire.mapper().createObjectNode().put("subtype", "error").put("request_id", id)
-                .put("error", error));
-    }
-
-    private void answer(Process p, String id, ObjectNode inner) {
-        ObjectNode line = Wire.mapper().createObjectNode().put("type", "control_response");
-        line.set("response", inner);
-        p.stdin.write(bytes(line)).exceptionally(e -> {
-            LOG.log(System.Logger.Level.WARNING, "could not answer Claude Code''s request {0}: {1}", id,
-                    e.getMessage());
-            return null;
-        });
-    }
-
     /**
      * Sends a control request and waits for the CLI's answer.
      *
@@ -527,33 +379,7 @@ public final class ClaudeSession implements AutoCloseable {
      */
     public JsonNode control(String subtype, Map<String, ?> fields) {
         Objects.requireNonNull(subtype, "subtype");
-        Process p = usable();
-        String id = requestPrefix + "_" + requestCounter.incrementAndGet();
-        ObjectNode line = Wire.mapper().createObjectNode();
-        line.put("type", "control_request").put("request_id", id);
-        ObjectNode request = line.putObject("request");
-        request.put("subtype", subtype);
-        fields.forEach((k, v) -> request.set(k, Wire.mapper().valueToTree(v)));
-        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        awaiting.put(id, answer);
-        p.stdin.write(bytes(line)).exceptionally(e -> {
-            answer.completeExceptionally(new ClaudeSessionException("could not write the " + subtype
-                    + " request to Claude Code: " + e.getMessage(), e));
-            return null;
-        });
-        try {
-            return answer.get(options.controlTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new CcxTimeoutException("Claude Code did not answer the " + subtype + " request within "
-                    + options.controlTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CcxException("interrupted while waiting for the answer to " + subtype, e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof CcxException c ? c : new CcxException(e.getCause().toString(), e);
-        } finally {
-            awaiting.remove(id);
-        }
+        return controls.send(usable().stdin, subtype, fields, options.controlTimeout());
     }
 
     /** Interrupts the running turn (the CLI's {@code interrupt}); it ends with an {@code aborted_*} reason. */
@@ -651,7 +477,8 @@ public final class ClaudeSession implements AutoCloseable {
             line.putNull("parent_tool_use_id");
             line.put("session_id", sessionId != null ? sessionId : "default");
             turns++;
-            turn = new Turn(this, turns, prompt, schema == null ? null : schema.deepCopy(), bytes(line), listener);
+            turn = new Turn(this, turns, prompt, schema == null ? null : schema.deepCopy(),
+                    ControlRequests.bytes(line), listener);
             now = current == null;
             if (now) {
                 current = turn;
@@ -827,7 +654,7 @@ public final class ClaudeSession implements AutoCloseable {
         try {
             if (running != null && !p.command.isDone()) {
                 try {
-                    sendInterrupt(p);
+                    controls.post(p.stdin, "interrupt");
                     running.result().get(options.controlTimeout().toNanos(), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
@@ -854,19 +681,11 @@ public final class ClaudeSession implements AutoCloseable {
                 p.command.cancelAndAwait();
             }
             p.stdin.close();
-            deciding.values().forEach(Thread::interrupt);
+            permissions.stopAll();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** Writes an interrupt request without waiting for its answer: for close, which waits for the turn instead. */
-    private void sendInterrupt(Process p) {
-        ObjectNode line = Wire.mapper().createObjectNode();
-        line.put("type", "control_request").put("request_id", requestPrefix + "_" + requestCounter.incrementAndGet());
-        line.putObject("request").put("subtype", "interrupt");
-        p.stdin.write(bytes(line));
     }
 
     private void failQueued(String why) {
@@ -880,15 +699,9 @@ public final class ClaudeSession implements AutoCloseable {
 
     // ---- helpers --------------------------------------------------------------------------------------------
 
-    private static byte[] bytes(JsonNode line) {
-        return (Wire.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-    }
 
-    /** The last stderr lines of each process, for error messages. */
-    private final Map<Process, Deque<String>> stderrTail = new ConcurrentHashMap<>();
-
-    private void remember(Process p, String line) {
-        Deque<String> tail = stderrTail.computeIfAbsent(p, k -> new ArrayDeque<>());
+    private static void remember(Process p, String line) {
+        Deque<String> tail = p.stderrTail;
         synchronized (tail) {
             tail.addLast(line.length() > 500 ? line.substring(0, 500) + "…" : line);
             while (tail.size() > 10) {
@@ -897,11 +710,8 @@ public final class ClaudeSession implements AutoCloseable {
         }
     }
 
-    private String stderrHint(Process p) {
-        Deque<String> tail = stderrTail.get(p);
-        if (tail == null) {
-            return "";
-        }
+    private static String stderrHint(Process p) {
+        Deque<String> tail = p.stderrTail;
         synchronized (tail) {
             return tail.isEmpty() ? "" : "; its stderr ended with: " + String.join(" | ", tail);
         }
