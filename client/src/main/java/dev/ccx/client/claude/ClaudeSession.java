@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -100,9 +101,14 @@ public final class ClaudeSession implements AutoCloseable {
         volatile boolean live;
         /** Set once its end has been handled (turns failed, cost added up); guarded by the session. */
         boolean over;
+        /** Completes when the replay of an attach has been handled; at once for a process this client started. */
+        final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
 
         Process(boolean live) {
             this.live = live;
+            if (live) {
+                caughtUp.complete(null);
+            }
         }
 
         Process bind(RunningCommand rc) {
@@ -197,8 +203,19 @@ public final class ClaudeSession implements AutoCloseable {
 
     /** The replay is over: permission requests that nobody answered in it are decided now. */
     private void goLive(Process p) {
-        p.live = true;
+        Turn next = null;
+        synchronized (this) {
+            p.live = true;
+            if (current == null && process == p && !p.over) {
+                next = queued.poll();
+                current = next == null ? null : started(next);
+            }
+        }
         permissions.replayed(p.stdin);
+        if (next != null) {
+            write(p, next);
+        }
+        p.caughtUp.complete(null);
     }
 
     private void ended(Process p, CommandResult r, Throwable e) {
@@ -215,6 +232,7 @@ public final class ClaudeSession implements AutoCloseable {
             p.over = true;
             if (lastTotalCost != null) {
                 costOfEndedProcesses += lastTotalCost;
+                lastTotalCost = null;
             }
             running = current;
             current = null;
@@ -222,14 +240,21 @@ public final class ClaudeSession implements AutoCloseable {
             queued.clear();
         }
         p.stdin.close();
+        p.caughtUp.complete(null);
         ClaudeSessionException failure = new ClaudeSessionException(why);
         controls.failAll(failure);
         permissions.stopAll();
+        boolean detached = e instanceof DetachedException;
         if (running != null) {
-            finish(running, null, TurnResult.PROCESS_ENDED);
+            if (detached) {
+                running.fail(new ClaudeSessionException("the session was detached; " + running
+                        + " goes on in the Claude process"));
+            } else {
+                finish(running, null, TurnResult.PROCESS_ENDED);
+            }
         }
         waiting.forEach(t -> t.fail(new ClaudeSessionException(why + "; " + t + " was not sent")));
-        if (listener != null) {
+        if (listener != null && !detached) {
             try {
                 listener.processEnded(why);
             } catch (RuntimeException ex) {
@@ -271,8 +296,7 @@ public final class ClaudeSession implements AutoCloseable {
             }
             if (current == null && !p.live && startsTurn(type, node)) {
                 // An attach replaying a turn another client sent.
-                turns++;
-                current = new Turn(this, turns, null, null, null, listener);
+                current = started(new Turn(this, null, null, null, listener));
             }
             if (current != null && "user".equals(type) && Json.isTrue(node.path("isReplay"))) {
                 current.promptSeen(echoedPrompt(node));
@@ -346,9 +370,10 @@ public final class ClaudeSession implements AutoCloseable {
             if (current == turn) {
                 current = null;
             }
-            next = current == null ? queued.poll() : null;
+            // During an attach's replay the CLI is still busy with turns of the past: ours go after it.
+            next = current == null && process != null && process.live ? queued.poll() : null;
             if (next != null) {
-                current = next;
+                current = started(next);
             }
             p = process;
         }
@@ -476,12 +501,11 @@ public final class ClaudeSession implements AutoCloseable {
             line.putObject("message").put("role", "user").set("content", content);
             line.putNull("parent_tool_use_id");
             line.put("session_id", sessionId != null ? sessionId : "default");
-            turns++;
-            turn = new Turn(this, turns, prompt, schema == null ? null : schema.deepCopy(),
-                    ControlRequests.bytes(line), listener);
-            now = current == null;
+            turn = new Turn(this, prompt, schema == null ? null : schema.deepCopy(), ControlRequests.bytes(line),
+                    listener);
+            now = current == null && p.live;
             if (now) {
-                current = turn;
+                current = started(turn);
             } else {
                 queued.add(turn);
             }
@@ -489,6 +513,12 @@ public final class ClaudeSession implements AutoCloseable {
         if (now) {
             write(p, turn);
         }
+        return turn;
+    }
+
+    /** The turn that runs now gets its number; under this session's lock. */
+    private Turn started(Turn turn) {
+        turn.numbered(++turns);
         return turn;
     }
 
@@ -516,8 +546,8 @@ public final class ClaudeSession implements AutoCloseable {
             if (current != turn) {
                 return;
             }
-            current = queued.poll();
-            next = current;
+            next = queued.poll();
+            current = next == null ? null : started(next);
             p = process;
         }
         if (next != null) {
@@ -556,6 +586,14 @@ public final class ClaudeSession implements AutoCloseable {
     /** Whether the current Claude process still runs. */
     public synchronized boolean isAlive() {
         return process != null && !process.over;
+    }
+
+    /**
+     * Completes when the session has caught up with its process: at once for one this client started, after the
+     * replay for {@link #attach} (prompts sent before then wait, and go after the turns of the past).
+     */
+    public synchronized CompletableFuture<Void> caughtUp() {
+        return process.caughtUp;
     }
 
     /** The turn running now, if any. */

@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Turn {
     private final ClaudeSession session;
-    private final int index;
+    /** Given when the turn starts: prompts wait for the turns before them, including those of a replay. */
+    private volatile int index;
     /** Set later for a turn adopted on attach, when the CLI's echo of the prompt arrives after its init. */
     private volatile String prompt;
     private final JsonNode schema;
@@ -27,18 +28,21 @@ public final class Turn {
     /** When the prompt was written; 0 until then. */
     volatile long startedNanos;
 
-    Turn(ClaudeSession session, int index, String prompt, JsonNode schema, byte[] line, SessionListener listener) {
+    Turn(ClaudeSession session, String prompt, JsonNode schema, byte[] line, SessionListener listener) {
         this.session = session;
-        this.index = index;
         this.prompt = prompt;
         this.schema = schema;
         this.line = line;
         this.parser = new StreamJsonParser(listener == null ? e -> { } : e -> ClaudeSession.tell(listener, e));
     }
 
-    /** The turn's number in the session, from 1. */
+    /** The turn's number in the session, from 1; 0 while it waits for the turns before it. */
     public int index() {
         return index;
+    }
+
+    void numbered(int n) {
+        index = n;
     }
 
     /** The prompt's text, or {@code null} for content blocks and for turns this client did not send. */

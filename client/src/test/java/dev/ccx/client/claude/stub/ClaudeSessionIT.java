@@ -302,12 +302,14 @@ class ClaudeSessionIT {
         try (CcxClient other = CcxClient.connect(server.uri(), ClientOptions.defaults());
              ClaudeSession s = ClaudeSession.attach(other, id, options(ClaudeCommand.PermissionMode.ACCEPT_EDITS)
                      .listener(replayed).build())) {
-            Wait.until(10_000, "the replayed turn", () -> s.turns().size() == 1);
+            // Sent at once, while the replay may still run: it waits for the turns of the past.
+            TurnResult r = s.ask("Still there?", TURN);
+
+            assertThat(s.caughtUp()).isDone();
+            assertThat(s.turns()).hasSize(2);
             assertThat(s.turns().getFirst().text()).isEqualTo("First, from the first client.");
             assertThat(s.turns().getFirst().prompt()).as("echoed by the CLI, so in the log").isEqualTo("Hello");
             assertThat(s.pid()).isEqualTo(pid);
-
-            TurnResult r = s.ask("Still there?", TURN);
 
             assertThat(r.text()).isEqualTo("Second, from the second client.");
             assertThat(r.index()).isEqualTo(2);
@@ -363,12 +365,13 @@ class ClaudeSessionIT {
     void whenTheClaudeProcessIsKilledResumeGoesOnWithTheSameSession() {
         sandbox.stub().enqueue(Reply.text("Remember: blue."), Reply.text("You said blue."));
         try (ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS))) {
-            s.ask("My colour is blue", TURN);
+            TurnResult first = s.ask("My colour is blue", TURN);
             String session = s.sessionId();
             long pid = s.pid();
 
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             Wait.until(10_000, "the killed process to end", () -> !s.isAlive());
+            assertThat(s.totalCostUsd()).as("counted once").isEqualTo(first.costUsd());
             assertThatThrownBy(() -> s.send("Which colour?")).isInstanceOf(ClaudeSessionException.class)
                     .hasMessageContaining("resume()");
 
@@ -379,6 +382,8 @@ class ClaudeSessionIT {
             assertThat(s.pid()).isNotEqualTo(pid);
             assertThat(r.text()).isEqualTo("You said blue.");
             assertThat(r.claude().sessionId()).isEqualTo(session);
+            assertThat(s.totalCostUsd()).as("both processes' totals")
+                    .isCloseTo(first.costUsd() + r.costUsd(), org.assertj.core.data.Offset.offset(1e-9));
             assertThat(sandbox.stub().messageRequests().get(1).userText())
                     .contains("My colour is blue", "Which colour did I say?");
         }
