@@ -173,6 +173,31 @@ class ClaudeChatIT {
     }
 
     @Test
+    void ctrlCWhileAPermissionIsAskedWithdrawsTheQuestionAndInterruptsTheTurn() throws Exception {
+        Path never = tmp.resolve("never.txt");
+        claude.script(Reply.write(never.toString(), "never\n"), Reply.text("Going on after the interrupt."));
+
+        try (PseudoTerminal t = PseudoTerminal.ccx(chat(ASKING))) {
+            t.waitFor("> ", START);
+            t.type("Write never.txt next to your directory\n");
+            t.waitFor("allow once [y], always [a], deny [n]? ", TURN);
+            t.type("\u0003");
+            t.waitFor("[interrupted", TURN);
+            // The withdrawal and the turn's end come on different threads, in either order.
+            Wait.until(TURN * 1000, "the question withdrawn", () -> t.output().contains(
+                    "[permission request for Write withdrawn]"));
+            t.waitFor("> ", TURN);
+            t.type("Go on\n");
+            t.waitFor("Going on after the interrupt.", TURN);
+            t.waitFor("> ", TURN);
+            t.type("/exit\n");
+            assertThat(t.exitCode(TURN)).as(t.output()).isZero();
+        }
+        assertThat(never).doesNotExist();
+        assertThat(stub.messageRequests()).hasSize(2);
+    }
+
+    @Test
     void ctrlCTwiceQuitsAndClosesTheSession() throws Exception {
         claude.script(Reply.text("Hello."));
 
@@ -301,6 +326,26 @@ class ClaudeChatIT {
         assertThat(code).isEqualTo(ExitCodes.CCX_FAILED);
         assertThat(cli.err()).contains("cannot reach a ccx server at " + url);
         assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
+    void claudeNotFoundOnTheServerExits125WithTheHintAboutClaudeBin() {
+        Path missing = tmp.resolve("no-such-dir").resolve("claude");
+
+        int code = chatWithStdin("Hello?\n", List.of("claude", "--chat", "--url", server.uri().toString(),
+                "--claude-bin", missing.toString(), "--cwd", claude.cwd.toString()));
+
+        assertThat(code).as(transcript()).isEqualTo(ExitCodes.CCX_FAILED);
+        assertThat(cli.err()).contains(missing.toString(), "--claude-bin");
+        assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
+    void attachingToNoSuchExecutionExits125() {
+        int code = chatWithStdin("Hello?\n", chat(FILES, "--attach", "no-such-execution"));
+
+        assertThat(code).as(transcript()).isEqualTo(ExitCodes.CCX_FAILED);
+        assertThat(cli.err()).contains("ccx claude: ", "no-such-execution");
     }
 
     @Test

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The conversation: reads a line, runs it as a turn (or as a {@link SlashCommand}), shows how the turn ended,
  * and again, until {@code /exit}, {@code /detach}, the end of the input, or an interrupt of the thread that runs it
- * (a quit: Ctrl-C twice, or a signal). It neither closes nor detaches the session; its caller does, as
- * {@link #run()} says.
+ * (a quit: Ctrl-C twice, or a signal). It neither closes nor detaches the session; its caller does, as the
+ * {@link End} that {@link #run()} returns says.
  */
 public final class ChatLoop {
     /** How a chat ended. */
@@ -31,7 +31,8 @@ public final class ChatLoop {
     private final Duration turnTimeout;
 
     /**
-     * @param turnTimeout how long a turn may run; then it is interrupted and its result shown as timed out
+     * A conversation with {@code session}, shown on {@code output}, read from {@code lines}; a turn that runs
+     * longer than {@code turnTimeout} is interrupted and its result shown as timed out.
      */
     public ChatLoop(ClaudeSession session, ChatOutput output, LineSource lines, Duration turnTimeout) {
         this.session = session;
@@ -78,7 +79,7 @@ public final class ChatLoop {
         Turn turn;
         try {
             turn = session.send(prompt); // resumes the conversation first when its process has ended
-        } catch (CcxException e) {
+        } catch (CcxException | IllegalStateException e) { // IllegalStateException: nothing to resume
             output.failed(e.getMessage());
             return;
         }
