@@ -125,8 +125,10 @@ final class ClaudeChat {
         }
     }
 
-    /** Leaves the session running on the server; {@code false} (said on the output) when that failed, and the
-     * session is then closed as far as it still can be. */
+    /**
+     * Leaves the session running on the server; {@code false} (said on the output) when that failed, and the
+     * session is then closed as far as it still can be.
+     */
     private static boolean detach(ClaudeSession session, ChatOutput output) {
         try {
             session.detach();

@@ -44,6 +44,9 @@ import tools.jackson.databind.JsonNode;
                         "125:ccx failed: server not reachable, claude not found, connection lost",
                         "130:canceled (Ctrl-C); the text so far is still printed; --chat: Ctrl-C twice"})
 final class ClaudeRunCommand implements Callable<Integer> {
+    /** How long a turn of {@code --chat} may run when {@code --timeout} does not say. */
+    static final Duration CHAT_TURN_TIMEOUT = Duration.ofHours(1);
+
     @Mixin
     ServerOptions server;
 
@@ -52,9 +55,6 @@ final class ClaudeRunCommand implements Callable<Integer> {
 
     @Mixin
     ClaudeOptions claude;
-
-    /** How long a turn of {@code --chat} may run when {@code --timeout} does not say. */
-    static final Duration CHAT_TURN_TIMEOUT = Duration.ofHours(1);
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PROMPT",
             description = "The prompt (one argument; - reads it from stdin); none with --chat.")

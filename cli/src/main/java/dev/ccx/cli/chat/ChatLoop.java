@@ -71,7 +71,9 @@ public final class ChatLoop {
                 }
             }
         } catch (InterruptedException e) {
-            return End.QUIT; // the caller closes the session, which does not need the flag
+            // The interrupt was the quit, and is handled by returning it; the flag stays clear, since the close
+            // that follows must wait for the Claude process.
+            return End.QUIT;
         }
     }
 
