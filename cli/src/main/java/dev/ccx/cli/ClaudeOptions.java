@@ -60,10 +60,14 @@ final class ClaudeOptions {
 
     /** A task for {@code prompt} with these options, run in {@code exec}'s directory and environment. */
     ClaudeTask task(String prompt, ExecOptions exec) {
-        ClaudeCommand c = ClaudeCommand.of(prompt).executable(executable).model(model).allowedTools(allowedTools)
+        return ClaudeTask.of(command().prompt(prompt)).cwd(exec.directory()).env(exec.env).retry(retryPolicy());
+    }
+
+    /** The command these options ask for, without a prompt: a live session's, as {@code --chat} runs it. */
+    ClaudeCommand command() {
+        return ClaudeCommand.session().executable(executable).model(model).allowedTools(allowedTools)
                 .disallowedTools(disallowedTools).permissionMode(mode()).maxTurns(maxTurns).mcpConfig(mcpConfig)
                 .appendSystemPrompt(appendSystemPrompt).includePartialMessages(partialMessages).extraArgs(extraArgs);
-        return ClaudeTask.of(c).cwd(exec.directory()).env(exec.env).retry(retryPolicy());
     }
 
     /** {@link RetryPolicy#DEFAULT} with {@code --attempts} and {@code --retry-delay}. */

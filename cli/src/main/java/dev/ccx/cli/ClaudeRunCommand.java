@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,15 +34,19 @@ import tools.jackson.databind.JsonNode;
  */
 @picocli.CommandLine.Command(name = "claude", mixinStandardHelpOptions = true,
         description = {"Run a Claude Code prompt on a ccx server: live progress on stderr, the answer on stdout.",
-                       "The prompt is passed as one argument to claude -p, never through a shell."},
+                       "The prompt is passed as one argument to claude -p, never through a shell.",
+                       "With --chat: a conversation with one Claude Code session instead (docs/cli.md)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:Claude answered (and the answer matched --schema)",
+        exitCodeList = {"0:Claude answered (and the answer matched --schema); --chat: /exit, /detach or end of input",
                         "1:Claude's run failed: an error result, no result, an off-schema answer, a non-zero exit",
                         "2:bad usage",
                         "124:the run hit its timeout (the text so far is still printed)",
                         "125:ccx failed: server not reachable, claude not found, connection lost",
-                        "130:canceled (Ctrl-C); the text so far is still printed"})
+                        "130:canceled (Ctrl-C); the text so far is still printed; --chat: Ctrl-C twice"})
 final class ClaudeRunCommand implements Callable<Integer> {
+    /** How long a turn of {@code --chat} may run when {@code --timeout} does not say. */
+    static final Duration CHAT_TURN_TIMEOUT = Duration.ofHours(1);
+
     @Mixin
     ServerOptions server;
 
@@ -51,10 +56,12 @@ final class ClaudeRunCommand implements Callable<Integer> {
     @Mixin
     ClaudeOptions claude;
 
-    @Parameters(index = "0", paramLabel = "PROMPT", description = "The prompt (one argument; - reads it from stdin).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PROMPT",
+            description = "The prompt (one argument; - reads it from stdin); none with --chat.")
     String prompt;
 
-    @Option(names = "--timeout", paramLabel = "S", description = "Deadline per run in seconds; default: predicted.")
+    @Option(names = "--timeout", paramLabel = "S",
+            description = "Deadline per run in seconds; default: predicted. With --chat: per turn, default 3600.")
     Double timeout;
 
     @Option(names = "--schema", paramLabel = "FILE",
@@ -66,6 +73,9 @@ final class ClaudeRunCommand implements Callable<Integer> {
 
     @Mixin
     ProgressOptions display;
+
+    @Mixin
+    ChatOptions chat;
 
     private final InputStream in;
     private final PrintStream out;
@@ -79,6 +89,15 @@ final class ClaudeRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (chat.enabled) {
+            return chat();
+        }
+        if (prompt == null) {
+            throw new IllegalArgumentException("a PROMPT is needed (or --chat for a conversation)");
+        }
+        if (chat.attach != null || chat.permissionPrompt != null) {
+            throw new IllegalArgumentException("--attach and --permission-prompt go with --chat");
+        }
         ClaudeTask task = claude.task("-".equals(prompt) ? stdin() : prompt, exec).timeout(ExecOptions.seconds(timeout))
                 .schema(schema == null ? null : schema(schema));
         if (resume != null) {
@@ -101,6 +120,23 @@ final class ClaudeRunCommand implements Callable<Integer> {
                 return ExitCodes.of(r);
             });
         }
+    }
+
+    private int chat() {
+        if (prompt != null) {
+            throw new IllegalArgumentException("--chat reads its prompts from the terminal or stdin, not from an "
+                    + "argument; drop \"" + prompt + "\"");
+        }
+        if (schema != null) {
+            throw new IllegalArgumentException("--schema does not apply to --chat");
+        }
+        if (resume != null && chat.attach != null) {
+            throw new IllegalArgumentException("--resume starts a new process for an ended session, --attach takes "
+                    + "up a running one; give one of them");
+        }
+        Duration turnTimeout = timeout == null ? CHAT_TURN_TIMEOUT : ExecOptions.seconds(timeout);
+        return new ClaudeChat(server, in, out, err).run(chat, claude.command().resume(resume), exec, turnTimeout,
+                display.json);
     }
 
     private void print(TaskResult r) {

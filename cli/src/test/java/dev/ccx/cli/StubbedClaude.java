@@ -70,9 +70,14 @@ final class StubbedClaude implements AutoCloseable {
      * {@code --permission-mode acceptEdits --allowed-tools Write,Read}.
      */
     List<String> flags(URI url) {
+        return flags(url, List.of("--permission-mode", "acceptEdits", "--allowed-tools", "Write,Read"));
+    }
+
+    /** {@link #flags(URI)} with {@code permissions} instead of the flags that allow writing and reading files. */
+    List<String> flags(URI url, List<String> permissions) {
         List<String> flags = new ArrayList<>(List.of("--url", url.toString(),
-                "--claude-bin", ClaudeCodeCli.executable().toString(), "--cwd", cwd.toString(),
-                "--permission-mode", "acceptEdits", "--allowed-tools", "Write,Read"));
+                "--claude-bin", ClaudeCodeCli.executable().toString(), "--cwd", cwd.toString()));
+        flags.addAll(permissions);
         sandbox.environment().forEach((name, value) -> {
             flags.add("--env");
             flags.add(name + "=" + value);

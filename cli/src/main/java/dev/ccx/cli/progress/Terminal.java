@@ -10,7 +10,7 @@ import java.lang.invoke.MethodHandle;
  * Whether a standard stream is a terminal, by libc {@code isatty(3)}. {@code System.console()} cannot answer this
  * for stderr (it looks at stdin and stdout), and progress is drawn on stderr so that stdout stays clean for output.
  */
-final class Terminal {
+public final class Terminal {
     private static final MethodHandle ISATTY = lookup();
 
     private Terminal() {
@@ -27,7 +27,7 @@ final class Terminal {
     }
 
     /** Whether file descriptor {@code fd} (2 for stderr) is a terminal; {@code false} when it cannot be told. */
-    static boolean isTerminal(int fd) {
+    public static boolean isTerminal(int fd) {
         if (ISATTY == null) {
             return false;
         }
