@@ -19,7 +19,9 @@ import dev.ccx.protocol.ErrorCode;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code ccx claude --chat}: one Claude Code session on a ccx server ({@link ClaudeSession}), a conversation of many
@@ -28,6 +30,8 @@ import java.util.Map;
  * its Claude process with it, unless the user chose {@code /detach}.
  */
 final class ClaudeChat {
+    /** How long the past of an attached session may take to show before the prompt appears. */
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(30);
     private final ServerOptions server;
     private final InputStream in;
     private final PrintStream out;
@@ -89,17 +93,17 @@ final class ClaudeChat {
     }
 
     /**
-     * Returns once an attached session has handled its replay. ClaudeSession does not say when that is, and a
-     * prompt sent during the replay would be taken for the replayed turn (its events and result would end it).
-     * The answer to a control request comes after every line the CLI wrote before it, and the session handles
-     * lines in order, so once it is answered the replay has been seen. {@code mcp_status} only reads; an error
-     * answer, or a process that has ended, does as well.
+     * Returns once an attached session has handled its replay, so that the past is on the screen before the
+     * prompt (a prompt typed meanwhile would wait in the session anyway). Bounded: a huge replay still shows,
+     * after the prompt.
      */
     private static void awaitReplay(ClaudeSession session) {
         try {
-            session.control("mcp_status", Map.of());
-        } catch (CcxException e) {
-            // Answered with an error, or no process to answer: either way the replay is over, or there is none.
+            session.caughtUp().get(REPLAY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Still replaying, or the process ended: the chat goes on either way.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -304,7 +304,9 @@ class ClaudeChatIT {
         assertThat(lines.getFirst().path("attached").asBoolean()).isTrue();
         JsonNode replayed = lines.get(1);
         assertThat(replayed.path("index").asInt()).isEqualTo(1);
-        assertThat(replayed.path("prompt").isNull()).as("a turn another client sent").isTrue();
+        assertThat(replayed.path("adopted").asBoolean()).as("a turn another client sent").isTrue();
+        assertThat(replayed.path("prompt").asString()).as("echoed by the CLI").isEqualTo("Remember the code word xyzzy");
+        assertThat(lines.get(2).path("adopted").asBoolean()).isFalse();
         assertThat(replayed.path("text").asString()).isEqualTo("Noted: the code word is xyzzy.");
         JsonNode live = lines.get(2);
         assertThat(live.path("index").asInt()).isEqualTo(2);

@@ -9,7 +9,7 @@ import dev.ccx.client.claude.TurnResult;
 /**
  * Where a chat shows itself: {@link ChatScreen} for a person at a terminal, {@link JsonLines} for a program. As a
  * {@link SessionListener} it sees the session's events on the session's callback thread, and the turns this chat
- * did not send (replayed or adopted by {@code --attach}, {@link TurnResult#prompt()} {@code null}) end there; the
+ * did not send (replayed or adopted by {@code --attach}, {@link TurnResult#adopted()}) end there; the
  * other calls come from the chat's main thread, except {@link #permission}, which comes from the permission
  * callback's. Implementations serialise their writes.
  */

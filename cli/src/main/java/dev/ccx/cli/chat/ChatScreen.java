@@ -89,7 +89,7 @@ public final class ChatScreen implements ChatOutput {
 
     @Override
     public void turnEnded(TurnResult result) {
-        if (result.prompt() == null) { // a turn this chat did not send: nobody else shows its end
+        if (result.adopted()) { // a turn this chat did not send: nobody else shows its end
             line(TurnText.footer(result));
         }
     }

@@ -37,7 +37,7 @@ public final class JsonLines implements ChatOutput {
 
     @Override
     public void turnEnded(TurnResult result) {
-        if (result.prompt() == null) { // replayed or adopted: the main thread does not see it end
+        if (result.adopted()) { // another client's turn, from the replay: the main thread does not see it end
             emit(turnLine(result, executionId, result.claude().costUsd()));
         }
     }
@@ -68,7 +68,7 @@ public final class JsonLines implements ChatOutput {
     private static ObjectNode turnLine(TurnResult r, String executionId, Double totalCost) {
         ObjectNode n = line("turn").put("index", r.index()).put("prompt", r.prompt()).put("text", r.text())
                 .put("terminal_reason", r.terminalReason()).put("interrupted", r.interrupted())
-                .put("timed_out", r.timedOut()).put("is_error", r.claude().isError())
+                .put("timed_out", r.timedOut()).put("adopted", r.adopted()).put("is_error", r.claude().isError())
                 .put("error_subtype", r.claude().errorSubtype()).put("cost_usd", r.costUsd())
                 .put("total_cost_usd", totalCost);
         n.set("usage", Wire.mapper().valueToTree(r.claude().usage()));

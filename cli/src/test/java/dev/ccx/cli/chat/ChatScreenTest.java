@@ -27,12 +27,12 @@ class ChatScreenTest {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    /** A turn's result as the session reports it. */
+    /** A turn's result as the session reports it; one without a prompt stands for an adopted turn. */
     static TurnResult result(String prompt, String terminalReason, boolean isError, String subtype, Double cost,
             Duration took, boolean timedOut) {
         ClaudeResult c = new ClaudeResult("text", isError, subtype, "s-1", null, new Usage(1_000, 35, 200, 0), 1,
                 null, null, List.of(), false, List.of(), null, null, List.of());
-        return new TurnResult(1, prompt, c, terminalReason, cost, took, timedOut);
+        return new TurnResult(1, prompt, c, terminalReason, cost, took, timedOut, prompt == null);
     }
 
     @Test

@@ -362,7 +362,8 @@ public final class ClaudeSession implements AutoCloseable {
             lastTotalCost = total != null ? total : lastTotalCost;
             long started = turn.startedNanos;
             Duration took = started == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
-            result = new TurnResult(turn.index(), turn.prompt(), r, terminalReason, cost, took, false);
+            result = new TurnResult(turn.index(), turn.prompt(), r, terminalReason, cost, took, false,
+                    turn.adopted());
             done.add(result);
             if (done.size() > MAX_TURNS_KEPT) {
                 done.removeFirst();

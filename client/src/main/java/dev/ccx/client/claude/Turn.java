@@ -56,6 +56,11 @@ public final class Turn {
         }
     }
 
+    /** Whether another client sent it (seen in an attach's replay). */
+    boolean adopted() {
+        return line == null;
+    }
+
     JsonNode schema() {
         return schema;
     }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * How one turn of a {@link ClaudeSession} ended: the prompt's answer and what it cost.
  *
  * @param index          the turn's number in the session, from 1 (turns of an earlier client count too)
- * @param prompt         the prompt's text, or {@code null} for a turn this client did not send (seen on attach) or
- *                       one sent as content blocks
+ * @param prompt         the prompt's text (for an adopted turn, as the CLI echoed it), or {@code null} for content
+ *                       blocks
  * @param claude         text, error state, tool calls, usage, turns of the model ({@code num_turns}) and, when the
  *                       turn was sent with a schema, the JSON answer and its schema errors; {@code costUsd} in it is
  *                       the process's running total
@@ -19,9 +19,10 @@ import java.util.Objects;
  * @param costUsd        what this turn cost: the difference of the running totals, or {@code null} when unknown
  * @param duration       from writing the prompt to the {@code result} line, as this client saw it
  * @param timedOut       {@link Turn#await(Duration)} ran out and interrupted it
+ * @param adopted        another client sent it: this one saw it in the replay of {@link ClaudeSession#attach}
  */
 public record TurnResult(int index, String prompt, ClaudeResult claude, String terminalReason, Double costUsd,
-                         Duration duration, boolean timedOut) {
+                         Duration duration, boolean timedOut, boolean adopted) {
 
     /** {@link #terminalReason()} of a turn whose process ended before it did. */
     public static final String PROCESS_ENDED = "process_ended";
@@ -48,6 +49,6 @@ public record TurnResult(int index, String prompt, ClaudeResult claude, String t
     }
 
     TurnResult withTimedOut() {
-        return new TurnResult(index, prompt, claude, terminalReason, costUsd, duration, true);
+        return new TurnResult(index, prompt, claude, terminalReason, costUsd, duration, true, adopted);
     }
 }
