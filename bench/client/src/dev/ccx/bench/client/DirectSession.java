@@ -34,6 +34,8 @@ final class DirectSession implements AutoCloseable {
     private final AtomicInteger permissions = new AtomicInteger();
     private final StringBuilder stderrTail = new StringBuilder();
     private volatile CompletableFuture<JsonNode> waiting;
+    /** The CLI's session id once it has said it; user messages carry it, as ClaudeSession's do. */
+    private volatile String sessionId;
 
     private DirectSession(Process process) {
         this.process = process;
@@ -71,7 +73,7 @@ final class DirectSession implements AutoCloseable {
         ObjectNode line = Wire.mapper().createObjectNode().put("type", "user");
         line.putObject("message").put("role", "user").put("content", prompt);
         line.putNull("parent_tool_use_id");
-        line.put("session_id", "default");
+        line.put("session_id", sessionId != null ? sessionId : "default");
         return exchange(line, bound, "turn");
     }
 
@@ -105,6 +107,9 @@ final class DirectSession implements AutoCloseable {
                     continue;
                 }
                 JsonNode node = Wire.mapper().readTree(line);
+                if (sessionId == null && node.path("session_id").isString()) {
+                    sessionId = node.path("session_id").asString();
+                }
                 switch (node.path("type").asString("")) {
                     case "control_request" -> {
                         if ("can_use_tool".equals(node.path("request").path("subtype").asString(""))) {
