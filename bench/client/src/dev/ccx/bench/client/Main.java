@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The client-side benchmark that bench/client/run starts: ccx's CLI and Java client next to a peer doing the same
@@ -20,7 +21,9 @@ import java.util.TreeMap;
  * <pre>
  * Main --java PATH --ccx-jar PATH --url ws://... --out DIR [--server-pid PID] [--aot-cache FILE] [--commit C]
  *      [--command TEXT] [--quick]
- *      [batch] [roundtrip] [claude]       (default: all three)
+ *      [batch] [roundtrip] [claude] [claude-session]   (default: all four)
+ *
+ * claude-session is claude-turn2 and claude-permission, which may also be named alone.
  * </pre>
  */
 public final class Main {
@@ -39,8 +42,12 @@ public final class Main {
             }
         }
         if (scenarios.isEmpty()) {
-            scenarios = List.of("batch", "roundtrip", "claude");
+            scenarios = List.of("batch", "roundtrip", "claude", "claude-session");
         }
+        // claude-session is two scenarios, so that one failing does not take the other's numbers with it.
+        scenarios = scenarios.stream().flatMap(s -> s.equals("claude-session")
+                ? Stream.of("claude-turn2", "claude-permission") : Stream.of(s))
+                .toList();
         Path out = Path.of(opt.get("out"));
         Setup setup = new Setup(Path.of(opt.get("java")), Path.of(opt.get("ccx-jar")), URI.create(opt.get("url")),
                 out, opt.containsKey("quick"), opt.containsKey("aot-cache") ? Path.of(opt.get("aot-cache")) : null,
@@ -56,8 +63,10 @@ public final class Main {
                     case "batch" -> new BatchBench(setup).run();
                     case "roundtrip" -> new RoundTripBench(setup).run();
                     case "claude" -> new ClaudeBench(setup).run();
+                    case "claude-turn2" -> new ClaudeTurnBench(setup).run();
+                    case "claude-permission" -> new ClaudePermissionBench(setup).run();
                     default -> throw new IllegalArgumentException("unknown scenario " + s
-                            + " (batch, roundtrip, claude)");
+                            + " (batch, roundtrip, claude, claude-session, claude-turn2, claude-permission)");
                 }).append('\n');
             } catch (RuntimeException e) {
                 failures++;

@@ -18,6 +18,13 @@ record Stats(int n, double p50, double p95, double min, double max) {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
+    /** The nearest-rank percentile {@code p} (0: the smallest) of {@code nanos}, in milliseconds. */
+    static double pctMs(long[] nanos, double p) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return ms(p <= 0 ? s[0] : pct(s, p));
+    }
+
     private static double ms(long nanos) {
         return nanos / 1e6;
     }
