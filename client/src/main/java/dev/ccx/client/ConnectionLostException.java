@@ -7,7 +7,7 @@ package dev.ccx.client;
  * exception at once; later calls on the same {@link CcxClient} fail with it too. The server ends the executions of
  * a lost connection itself (reason {@code disconnect}), so nothing started by this client keeps running there.
  */
-public final class ConnectionLostException extends CcxException {
+public sealed class ConnectionLostException extends CcxException permits RequestNotSentException {
     private static final long serialVersionUID = 1L;
 
     /** A loss described by {@code message}. */

@@ -164,7 +164,7 @@ final class RpcChannel {
         CompletableFuture<JsonNode> f = new CompletableFuture<>();
         CcxException why = ended.get();
         if (why != null) {
-            f.completeExceptionally(why);
+            f.completeExceptionally(notSent(why));
             return f;
         }
         long id = ids.incrementAndGet();
@@ -173,14 +173,18 @@ final class RpcChannel {
         if (why != null) {
             // The connection ended between the check and the put; its sweep may have missed this entry.
             pending.remove(id);
-            f.completeExceptionally(why);
+            f.completeExceptionally(notSent(why));
             return f;
         }
         send(request(id, method, params)).whenComplete((v, e) -> {
             if (e != null) {
                 // A socket that cannot be written is gone, whether or not the reader has noticed yet.
-                lost(new ConnectionLostException("connection to " + uri + " broke: could not send " + method
-                        + ": " + e, e));
+                ConnectionLostException broke = new ConnectionLostException("connection to " + uri
+                        + " broke: could not send " + method + ": " + e, e);
+                if (pending.remove(id) != null) {
+                    f.completeExceptionally(new RequestNotSentException(broke)); // its bytes did not go out
+                }
+                lost(broke);
                 abort();
             }
         });
@@ -377,5 +381,11 @@ final class RpcChannel {
         public void onError(WebSocket webSocket, Throwable error) {
             lost(new ConnectionLostException("connection to " + uri + " lost: " + error, error));
         }
+    }
+
+    /** The failure of a request made after the connection was lost: it was never sent. */
+    private static CcxException notSent(CcxException why) {
+        return why instanceof ConnectionLostException lost && !(why instanceof RequestNotSentException)
+                ? new RequestNotSentException(lost) : why;
     }
 }

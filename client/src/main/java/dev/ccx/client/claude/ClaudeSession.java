@@ -5,6 +5,7 @@ import dev.ccx.client.CcxClient;
 import dev.ccx.client.CcxTimeoutException;
 import dev.ccx.client.Command;
 import dev.ccx.client.DetachedException;
+import dev.ccx.client.OutputListener;
 import dev.ccx.client.CommandResult;
 import dev.ccx.client.RunningCommand;
 import dev.ccx.client.Stream;
@@ -85,6 +86,8 @@ public final class ClaudeSession implements AutoCloseable {
     private double costOfEndedProcesses;
     private JsonNode initialized;
     private boolean closed;
+    /** Set while {@link #resume()} starts a process, so that a second caller waits for it instead of starting one. */
+    private CompletableFuture<Void> resuming;
 
     /** One Claude Code process of this session, and what talks to it. */
     private final class Process {
@@ -103,6 +106,8 @@ public final class ClaudeSession implements AutoCloseable {
         boolean over;
         /** Completes when the replay of an attach has been handled; at once for a process this client started. */
         final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+        /** Completes on the callback thread after the last line of the process has been handled. */
+        final CompletableFuture<Void> linesDone = new CompletableFuture<>();
 
         Process(boolean live) {
             this.live = live;
@@ -112,9 +117,26 @@ public final class ClaudeSession implements AutoCloseable {
         }
 
         Process bind(RunningCommand rc) {
-            stdin = new StdinLines(rc);
+            stdin = new StdinLines(client, rc.executionId(), client.options().reconnectTimeout());
             command = rc;
+            // The end is handled after the last line, on the callback thread, whichever way the execution ended.
+            rc.result().handle((r, e) -> linesDone.thenRun(() -> ended(this, r, e)));
             return this;
+        }
+
+        /** The execution's listener: every line, then its end. */
+        OutputListener listener() {
+            return new OutputListener() {
+                @Override
+                public void line(Stream stream, String line) {
+                    handle(Process.this, stream, line);
+                }
+
+                @Override
+                public void end() {
+                    linesDone.complete(null);
+                }
+            };
         }
     }
 
@@ -161,12 +183,11 @@ public final class ClaudeSession implements AutoCloseable {
         Command run = Command.argv(argv).cwd(options.cwd()).env(merged()).timeout(options.maxLifetime())
                 .keep(options.linger()).stdin().streamOnly(options.maxLineChars());
         Process p = new Process(true);
-        p.bind(client.execute(run, (stream, line) -> handle(p, stream, line)));
+        p.bind(client.execute(run, p.listener()));
         synchronized (this) {
             process = p;
             lastTotalCost = null;
         }
-        p.command.result().whenComplete((r, e) -> ended(p, r, e));
         try {
             JsonNode answer = control("initialize", Map.of());
             synchronized (this) {
@@ -175,8 +196,7 @@ public final class ClaudeSession implements AutoCloseable {
         } catch (RuntimeException e) {
             p.command.cancelAndAwait();
             p.stdin.close();
-            throw e instanceof ClaudeSessionException ? e
-                    : new ClaudeSessionException("Claude Code did not complete the initialize handshake: "
+            throw new ClaudeSessionException("Claude Code did not complete the initialize handshake: "
                     + e.getMessage() + stderrHint(p), e);
         }
     }
@@ -190,26 +210,26 @@ public final class ClaudeSession implements AutoCloseable {
 
     private void follow(String executionId) {
         Process p = new Process(false);
-        RunningCommand rc = client.attach(executionId, 0, (stream, line) -> handle(p, stream, line),
-                options.maxLineChars());
-        p.bind(rc);
+        permissions.replaying();
+        RunningCommand rc = client.attach(executionId, 0, p.listener(), options.maxLineChars());
         synchronized (this) {
             process = p;
         }
-        rc.result().whenComplete((r, e) -> ended(p, r, e));
+        p.bind(rc);
         long replayed = rc.attachInfo().map(a -> a.nextSeq() - 1).orElse(0L);
         rc.whenSeen(replayed).thenRun(() -> goLive(p));
     }
 
     /** The replay is over: permission requests that nobody answered in it are decided now. */
     private void goLive(Process p) {
-        Turn next = null;
+        Turn next;
         synchronized (this) {
             p.live = true;
-            if (current == null && process == p && !p.over) {
-                next = queued.poll();
-                current = next == null ? null : started(next);
+            if (p.over || closed) {
+                p.caughtUp.complete(null);
+                return;
             }
+            next = nextTurn();
         }
         permissions.replayed(p.stdin);
         if (next != null) {
@@ -222,7 +242,7 @@ public final class ClaudeSession implements AutoCloseable {
         String why = e instanceof DetachedException ? "the session was detached"
                 : e != null ? "the connection to the Claude process was lost: " + e.getMessage()
                 : "the Claude process ended (" + r.reason().wire() + (r.exitCode() == null ? "" : ", exit code "
-                + r.exitCode()) + ")";
+                + r.exitCode()) + ")" + (Integer.valueOf(0).equals(r.exitCode()) ? "" : stderrHint(p));
         Turn running;
         List<Turn> waiting;
         synchronized (this) {
@@ -254,12 +274,8 @@ public final class ClaudeSession implements AutoCloseable {
             }
         }
         waiting.forEach(t -> t.fail(new ClaudeSessionException(why + "; " + t + " was not sent")));
-        if (listener != null && !detached) {
-            try {
-                listener.processEnded(why);
-            } catch (RuntimeException ex) {
-                LOG.log(System.Logger.Level.WARNING, "session listener failed", ex);
-            }
+        if (!detached) {
+            notify(l -> l.processEnded(why));
         }
     }
 
@@ -268,13 +284,7 @@ public final class ClaudeSession implements AutoCloseable {
     private void handle(Process p, Stream stream, String line) {
         if (stream == Stream.STDERR) {
             remember(p, line);
-            if (listener != null) {
-                try {
-                    listener.stderr(line);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "session listener failed", e);
-                }
-            }
+            notify(l -> l.stderr(line));
             return;
         }
         JsonNode node = parse(line);
@@ -283,7 +293,7 @@ public final class ClaudeSession implements AutoCloseable {
             tell(listener, new ClaudeEvent.Unknown(type, Json.text(node.path("request").path("subtype")), node, line));
             switch (type) {
                 case "control_response" -> controls.answered(node.path("response"));
-                case "control_request" -> permissions.asked(p.stdin, p.live, node);
+                case "control_request" -> permissions.asked(p.stdin, node);
                 case "control_cancel_request" -> permissions.withdrawn(Json.text(node.path("request_id")));
                 default -> { }
             }
@@ -302,7 +312,7 @@ public final class ClaudeSession implements AutoCloseable {
                 current.promptSeen(echoedPrompt(node));
             }
             turn = current;
-            if (!p.live && "user".equals(type)) {
+            if ("user".equals(type)) {
                 permissions.answeredInReplay(node);
             }
         }
@@ -371,23 +381,41 @@ public final class ClaudeSession implements AutoCloseable {
             if (current == turn) {
                 current = null;
             }
-            // During an attach's replay the CLI is still busy with turns of the past: ours go after it.
-            next = current == null && process != null && process.live ? queued.poll() : null;
-            if (next != null) {
-                current = started(next);
-            }
+            next = nextTurn();
             p = process;
         }
         if (next != null) {
             write(p, next);
         }
+        // The listener first, so that whoever waits on the turn sees its events all told.
+        notify(l -> l.turnEnded(result));
         turn.complete(result);
-        if (listener != null) {
-            try {
-                listener.turnEnded(result);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "session listener failed", e);
-            }
+    }
+
+    /**
+     * The queued turn that may start now, made current: none while a turn runs, while an attach's replay shows the
+     * past (the CLI is still busy with those turns), or after the process ended. Under this session's lock.
+     */
+    private Turn nextTurn() {
+        if (current != null || process == null || !process.live || process.over) {
+            return null;
+        }
+        Turn next = queued.poll();
+        if (next != null) {
+            current = started(next);
+        }
+        return next;
+    }
+
+    /** Tells the listener, if any; what it throws is logged, and changes nothing else. */
+    private void notify(java.util.function.Consumer<SessionListener> call) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            call.accept(listener);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "session listener failed", e);
         }
     }
 
@@ -425,9 +453,16 @@ public final class ClaudeSession implements AutoCloseable {
         control("set_model", fields);
     }
 
-    /** For {@link Turn#await}: interrupts {@code turn} if it is the one running; never throws. */
+    /**
+     * For {@link Turn#await} given up: interrupts {@code turn} if it is the one running, withdraws it if it still
+     * waits for an earlier one (it then fails, and is never sent); never throws.
+     */
     void interruptTurn(Turn turn) {
         synchronized (this) {
+            if (queued.remove(turn)) {
+                turn.fail(new ClaudeSessionException(turn + " was withdrawn before it was sent"));
+                return;
+            }
             if (current != turn) {
                 return;
             }
@@ -504,12 +539,8 @@ public final class ClaudeSession implements AutoCloseable {
             line.put("session_id", sessionId != null ? sessionId : "default");
             turn = new Turn(this, prompt, schema == null ? null : schema.deepCopy(), ControlRequests.bytes(line),
                     listener);
-            now = current == null && p.live;
-            if (now) {
-                current = started(turn);
-            } else {
-                queued.add(turn);
-            }
+            queued.add(turn);
+            now = nextTurn() == turn;
         }
         if (now) {
             write(p, turn);
@@ -526,7 +557,8 @@ public final class ClaudeSession implements AutoCloseable {
     private void write(Process p, Turn turn) {
         turn.startedNanos = System.nanoTime();
         p.stdin.write(turn.line).exceptionally(e -> {
-            ClaudeSessionException why = new ClaudeSessionException("could not send " + turn + " to Claude Code: "
+            ClaudeSessionException why = new ClaudeSessionException("could not send " + turn + " to Claude Code"
+                    + " (if the connection dropped while it was on its way, Claude may still answer it): "
                     + e.getMessage(), e);
             boolean next;
             synchronized (this) {
@@ -547,8 +579,8 @@ public final class ClaudeSession implements AutoCloseable {
             if (current != turn) {
                 return;
             }
-            next = queued.poll();
-            current = next == null ? null : started(next);
+            current = null;
+            next = nextTurn();
             p = process;
         }
         if (next != null) {
@@ -631,19 +663,55 @@ public final class ClaudeSession implements AutoCloseable {
      */
     public void resume() {
         String id;
+        CompletableFuture<Void> other;
+        CompletableFuture<Void> mine = new CompletableFuture<>();
         synchronized (this) {
             if (closed) {
                 throw new ClaudeSessionException("the Claude session is closed");
             }
-            if (process != null && !process.over) {
-                throw new IllegalStateException("the Claude process still runs; resume() is for one that ended");
-            }
-            if (sessionId == null) {
-                throw new IllegalStateException("the CLI never said its session id, so there is nothing to resume");
+            other = resuming;
+            if (other == null) {
+                if (process != null && !process.over) {
+                    throw new IllegalStateException("the Claude process still runs; resume() is for one that ended");
+                }
+                if (sessionId == null) {
+                    throw new IllegalStateException("the CLI never said its session id, so there is nothing to"
+                            + " resume");
+                }
+                resuming = mine;
             }
             id = sessionId;
         }
-        launch(options.command().resume(id));
+        if (other != null) {
+            awaitResume(other); // another thread is starting the process: one process, not two
+            return;
+        }
+        try {
+            launch(options.command().resume(id));
+            mine.complete(null);
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            synchronized (this) {
+                resuming = null;
+            }
+        }
+    }
+
+    private void awaitResume(CompletableFuture<Void> other) {
+        try {
+            other.get(options.controlTimeout().multipliedBy(2).toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new CcxTimeoutException("the Claude process being resumed by another thread did not start within "
+                    + options.controlTimeout().multipliedBy(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClaudeSessionException("interrupted while the Claude process was being resumed", e);
+        } catch (ExecutionException e) {
+            throw new ClaudeSessionException("resuming the Claude process failed: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
     }
 
     /**
@@ -656,15 +724,14 @@ public final class ClaudeSession implements AutoCloseable {
             if (closed) {
                 return;
             }
-            closed = true;
             p = process;
         }
-        try {
-            p.command.detach();
-        } finally {
-            p.stdin.close();
-            failQueued("the session was detached");
+        p.command.detach(); // when it fails, the session stays open, for close()
+        synchronized (this) {
+            closed = true;
         }
+        p.stdin.close();
+        failQueued("the session was detached");
     }
 
     /**
@@ -690,7 +757,14 @@ public final class ClaudeSession implements AutoCloseable {
             return;
         }
         boolean interrupted = Thread.interrupted();
+        boolean over;
+        synchronized (this) {
+            over = p.over;
+        }
         try {
+            if (over) {
+                return; // nothing runs: no turn to interrupt, no stdin to end
+            }
             if (running != null && !p.command.isDone()) {
                 try {
                     controls.post(p.stdin, "interrupt");

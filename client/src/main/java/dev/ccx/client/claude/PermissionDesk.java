@@ -28,14 +28,21 @@ final class PermissionDesk {
     private final Map<String, Thread> deciding = new ConcurrentHashMap<>();
     /** Requests seen in a replay and not yet known to be answered; guarded by this. */
     private final Map<String, PermissionRequest> held = new LinkedHashMap<>();
+    /** Whether an attach's replay is being handled; guarded by this, so a request is held or decided, never lost. */
+    private boolean replaying;
 
     PermissionDesk(PermissionCallback callback, Duration timeout) {
         this.callback = callback;
         this.timeout = timeout;
     }
 
-    /** A {@code control_request} line from the CLI; {@code live} is false while a replay shows the past. */
-    void asked(StdinLines out, boolean live, JsonNode node) {
+    /** An attach is about to replay the process's past: requests are held until {@link #replayed}. */
+    synchronized void replaying() {
+        replaying = true;
+    }
+
+    /** A {@code control_request} line from the CLI. */
+    void asked(StdinLines out, JsonNode node) {
         String id = Json.text(node.path("request_id"));
         JsonNode request = node.path("request");
         String subtype = Json.text(request.path("subtype"));
@@ -43,6 +50,10 @@ final class PermissionDesk {
             LOG.log(System.Logger.Level.WARNING, "control request without request_id from Claude Code: {0}",
                     Json.summary(node, 200));
             return;
+        }
+        boolean live;
+        synchronized (this) {
+            live = !replaying;
         }
         if (!"can_use_tool".equals(subtype)) {
             if (live) {
@@ -53,11 +64,11 @@ final class PermissionDesk {
             return;
         }
         PermissionRequest r = PermissionRequest.of(id, request);
-        if (!live) {
-            synchronized (this) {
+        synchronized (this) {
+            if (replaying) {
                 held.put(id, r);
+                return;
             }
-            return;
         }
         decide(out, r);
     }
@@ -76,6 +87,7 @@ final class PermissionDesk {
     void replayed(StdinLines out) {
         List<PermissionRequest> open;
         synchronized (this) {
+            replaying = false;
             open = List.copyOf(held.values());
             held.clear();
         }
@@ -96,9 +108,14 @@ final class PermissionDesk {
         }
     }
 
-    /** The process is gone: nobody needs the decisions still being made. */
+    /** The process is gone: nobody needs the decisions still being made, nor those held from a replay. */
     void stopAll() {
+        synchronized (this) {
+            held.clear();
+            replaying = false;
+        }
         deciding.values().forEach(Thread::interrupt);
+        deciding.clear();
     }
 
     private void decide(StdinLines out, PermissionRequest r) {
@@ -154,7 +171,8 @@ final class PermissionDesk {
     private static void answer(StdinLines out, String id, ObjectNode inner) {
         ObjectNode line = Wire.mapper().createObjectNode().put("type", "control_response");
         line.set("response", inner);
-        out.write(ControlRequests.bytes(line)).exceptionally(e -> {
+        // An answer the CLI already has is ignored, so one lost with the connection may safely go again.
+        out.writeRetrying(ControlRequests.bytes(line)).exceptionally(e -> {
             LOG.log(System.Logger.Level.WARNING, "could not answer Claude Code''s request {0}: {1}", id,
                     e.getMessage());
             return null;

@@ -80,7 +80,8 @@ public final class Turn {
 
     /**
      * Waits for the result. When {@code timeout} runs out the turn is interrupted, and the interrupted turn's
-     * result comes back with {@link TurnResult#timedOut()} set (waiting up to the session's control timeout more).
+     * result comes back with {@link TurnResult#timedOut()} set (waiting up to twice the session's control timeout
+     * more: the interrupt's answer, then the turn's end). A turn still waiting for an earlier one is withdrawn.
      *
      * @throws CcxTimeoutException when even the interrupted turn does not end
      */

@@ -141,6 +141,7 @@ class ClaudeSessionIT {
         try (ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS))) {
             Turn a = s.send("first");
             Turn b = s.send("second"); // queued here until the first turn's result
+            assertThat(b.index()).as("not started while the first runs").isZero();
 
             assertThat(b.await(TURN).text()).isEqualTo("second answer");
             assertThat(a.result().join().text()).isEqualTo("first answer");
@@ -283,6 +284,56 @@ class ClaudeSessionIT {
             assertThat(events.of(ClaudeEvent.AssistantText.class)).hasSize(1);
             assertThat(events.results()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void afterADroppedConnectionTheNextPromptGoesThrough() throws Exception {
+        sandbox.stub().enqueue(Reply.text("Before."), Reply.text("After."));
+        try (TcpProxy proxy = new TcpProxy(server.uri().getPort());
+             CcxClient viaProxy = CcxClient.connect(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws/mcp"),
+                     ClientOptions.defaults());
+             ClaudeSession s = ClaudeSession.start(viaProxy,
+                     options(ClaudeCommand.PermissionMode.ACCEPT_EDITS).build())) {
+            Groups.saw(s.pid());
+            assertThat(s.ask("One", TURN).text()).isEqualTo("Before.");
+
+            proxy.drop();
+            // The client notices, connects again and attaches; a prompt written meanwhile could be lost in flight.
+            Wait.until(10_000, "the client to connect again", () -> proxy.connections() >= 2);
+
+            assertThat(s.ask("Two", TURN).text()).isEqualTo("After.");
+        }
+    }
+
+    @Test
+    void aQueuedTurnGivenUpOnIsWithdrawnAndNeverSent() {
+        sandbox.stub().enqueue(Reply.text("slowly, slowly, slowly").withEventDelay(Duration.ofMillis(300)),
+                Reply.text("Third."));
+        try (ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS))) {
+            Turn first = s.send("First");
+            Turn second = s.send("Second");
+
+            assertThatThrownBy(() -> second.await(Duration.ofMillis(200))).isInstanceOf(ClaudeSessionException.class)
+                    .hasMessageContaining("withdrawn before it was sent");
+            assertThat(first.await(TURN).text()).isEqualTo("slowly, slowly, slowly");
+            assertThat(s.ask("Third", TURN).text()).isEqualTo("Third.");
+            assertThat(sandbox.stub().messageRequests()).hasSize(2);
+            assertThat(sandbox.stub().messageRequests().get(1).userText()).doesNotContain("Second");
+        }
+    }
+
+    @Test
+    void closingASessionWhoseProcessDiedReturnsAtOnce() {
+        sandbox.stub().enqueue(Reply.text("Hi."));
+        ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS));
+        s.ask("Hello", TURN);
+        ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        Wait.until(10_000, "the killed process to end", () -> !s.isAlive());
+
+        long started = System.nanoTime();
+        s.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
 
     @Test
