@@ -32,6 +32,8 @@ import java.util.concurrent.TimeoutException;
 final class ClaudeChat {
     /** How long the past of an attached session may take to show before the prompt appears. */
     private static final Duration REPLAY_WAIT = Duration.ofSeconds(30);
+    /** How long an orderly close may take after a signal before the session is aborted (within Graceful's wait). */
+    private static final Duration ORDERLY_CLOSE = Duration.ofSeconds(8);
     private final ServerOptions server;
     private final InputStream in;
     private final PrintStream out;
@@ -66,8 +68,20 @@ final class ClaudeChat {
         try (CcxClient client = server.connect()) {
             ClaudeSession session = open(client, options, chat.attach, output);
             Thread main = Thread.currentThread();
-            // SIGTERM, SIGHUP (and SIGINT without a terminal) interrupt the loop, which then closes the session.
-            return Graceful.run(main::interrupt, () -> converse(session, output, screen, lines, turnTimeout));
+            // SIGTERM, SIGHUP (and SIGINT without a terminal) interrupt the loop, which then closes the session. An
+            // orderly close may wait for a turn to stop longer than the JVM waits for it; then it is aborted, so
+            // that nothing keeps running on the server once this process is gone.
+            return Graceful.run(() -> {
+                main.interrupt();
+                Thread.ofVirtual().name("ccx-chat-abort").start(() -> {
+                    try {
+                        Thread.sleep(ORDERLY_CLOSE);
+                        session.abort();
+                    } catch (InterruptedException e) {
+                        // The JVM is going: nothing more to do.
+                    }
+                });
+            }, () -> converse(session, output, screen, lines, turnTimeout));
         } catch (RequestFailedException e) {
             if (e.errorCode() != ErrorCode.SPAWN_FAILED) {
                 throw e;

@@ -801,6 +801,24 @@ public final class ClaudeSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the Claude process now, without the orderly close: the server sends its group SIGTERM, then SIGKILL
+     * after its grace. For a caller that is itself going away (a signal) and cannot wait for a turn to stop; the
+     * CLI may not have flushed its session file, so a later {@code --resume} may miss the last turn. Waits at most
+     * the client's close timeout; never throws.
+     */
+    public void abort() {
+        Process p;
+        synchronized (this) {
+            closed = true;
+            p = process;
+        }
+        failQueued("the session was aborted");
+        if (p != null && !p.command.isDone()) {
+            p.command.cancelAndAwait();
+        }
+    }
+
     private void failQueued(String why) {
         List<Turn> waiting;
         synchronized (this) {

@@ -413,6 +413,31 @@ class ClaudeSessionIT {
     }
 
     @Test
+    void aPermissionAnsweredBeforeTheAttachIsNotAskedAgain(@TempDir Path outside) {
+        Path file = outside.resolve("once.txt");
+        sandbox.stub().enqueue(Reply.write(file.toString(), "x"), Reply.text("Written once."),
+                Reply.text("Still here."));
+        String id;
+        try (ClaudeSession s1 = start(options(ClaudeCommand.PermissionMode.DEFAULT)
+                .permissions(r -> PermissionDecision.allow()))) {
+            assertThat(s1.ask("Write once", TURN).text()).isEqualTo("Written once.");
+            id = s1.executionId();
+            s1.detach();
+        }
+        List<PermissionRequest> askedAgain = new CopyOnWriteArrayList<>();
+        try (CcxClient second = CcxClient.connect(server.uri(), ClientOptions.defaults());
+             ClaudeSession s2 = ClaudeSession.attach(second, id, options(ClaudeCommand.PermissionMode.DEFAULT)
+                     .permissions(r -> {
+                         askedAgain.add(r);
+                         return PermissionDecision.deny("asked twice");
+                     }).build())) {
+            assertThat(s2.ask("Anything else?", TURN).text()).isEqualTo("Still here.");
+            assertThat(askedAgain).as("the replay showed its tool result: answered").isEmpty();
+            assertThat(file).hasContent("x");
+        }
+    }
+
+    @Test
     void whenTheClaudeProcessIsKilledResumeGoesOnWithTheSameSession() {
         sandbox.stub().enqueue(Reply.text("Remember: blue."), Reply.text("You said blue."));
         try (ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS))) {
@@ -604,6 +629,21 @@ class ClaudeSessionIT {
 
         assertThat(Wait.untilValue(15_000, () -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                 alive -> !alive)).as("ended by the server after the linger").isFalse();
+    }
+
+    @Test
+    void abortEndsTheProcessAtOnceEvenInTheMiddleOfATurn() throws Exception {
+        sandbox.stub().enqueue(Reply.stall(Duration.ofMinutes(2)));
+        ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS));
+        long pid = s.pid();
+        Turn turn = s.send("Take forever");
+        Wait.until(30_000, "the turn's request", () -> sandbox.stub().messageRequests().size() == 1);
+
+        s.abort();
+
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(turn.result().get(10, TimeUnit.SECONDS).terminalReason()).isEqualTo(TurnResult.PROCESS_ENDED);
+        assertThatThrownBy(() -> s.send("more")).isInstanceOf(ClaudeSessionException.class);
     }
 
     @Test
