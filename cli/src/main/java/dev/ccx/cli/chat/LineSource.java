@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -17,7 +19,8 @@ import java.util.function.LongSupplier;
  * The one reader of the chat's stdin, shared by the prompt loop and the permission questions. A thread of its own
  * reads lines as they are typed (or piped) and queues them with the time they arrived; {@link #next()} takes the
  * oldest, for the next prompt, and {@link #nextAfter(long)} the first typed after a question was shown, so a line
- * typed ahead while Claude answered stays a prompt and never becomes the answer to a question it was not meant for.
+ * typed ahead while Claude answered stays a prompt and never becomes the answer to a question it was not meant for;
+ * and while a question waits, a line typed after it was shown is its answer, never a prompt.
  *
  * <p>Both waits are interruptible and end with {@code null} at end of input; nothing else bounds them, since they
  * wait for a person (the permission callback that calls {@link #nextAfter} is bounded by the session's permission
@@ -34,6 +37,8 @@ public final class LineSource {
     private final Condition changed = lock.newCondition();
     private final Deque<Line> lines = new ArrayDeque<>();
     private final LongSupplier nanos;
+    /** When each question now waiting for its answer was shown: lines typed since are for them, not for prompts. */
+    private final List<Long> open = new ArrayList<>();
     private boolean ended;
 
     LineSource(LongSupplier nanos) {
@@ -97,7 +102,43 @@ public final class LineSource {
      * {@link #next()}. {@code null} at end of input.
      */
     public Line nextAfter(long since) throws InterruptedException {
-        return take(since);
+        lock.lockInterruptibly();
+        try {
+            open.add(since);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return take(since);
+        } finally {
+            lock.lock();
+            try {
+                open.remove(Long.valueOf(since));
+                changed.signalAll(); // lines kept back from next() may be prompts again
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Questions waiting for their answer now. */
+    int questionsOpen() {
+        lock.lock();
+        try {
+            return open.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@code l} was typed before every question that waits now: only then may it be a prompt. */
+    private boolean beforeEveryQuestion(Line l) {
+        for (long since : open) {
+            if (l.arrived() - since > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Line take(long since) throws InterruptedException {
@@ -106,7 +147,8 @@ public final class LineSource {
             while (true) {
                 for (Iterator<Line> it = lines.iterator(); it.hasNext(); ) {
                     Line l = it.next();
-                    if (since == Long.MIN_VALUE || l.arrived() - since > 0) {
+                    boolean eligible = since == Long.MIN_VALUE ? beforeEveryQuestion(l) : l.arrived() - since > 0;
+                    if (eligible) {
                         it.remove();
                         return l;
                     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +34,39 @@ class LineSourceTest {
         lines.add("y");
         assertThat(lines.nextAfter(asked).text()).isEqualTo("y");
         assertThat(lines.next().text()).isEqualTo("typed ahead");
+    }
+
+    @Test
+    void whileAQuestionWaitsTheLineTypedForItIsNotTakenAsAPrompt() throws Exception {
+        AtomicReference<String> prompt = new AtomicReference<>();
+        AtomicReference<String> answer = new AtomicReference<>();
+        Thread loop = Thread.ofVirtual().start(() -> {
+            try {
+                prompt.set(lines.next().text()); // the prompt loop, waiting when the question comes
+            } catch (InterruptedException e) {
+                prompt.set("interrupted");
+            }
+        });
+        Thread question = Thread.ofVirtual().start(() -> {
+            try {
+                answer.set(lines.nextAfter(lines.now()).text());
+            } catch (InterruptedException e) {
+                answer.set("interrupted");
+            }
+        });
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (lines.questionsOpen() == 0 && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        assertThat(lines.questionsOpen()).isOne();
+
+        lines.add("y");
+        question.join(Duration.ofSeconds(5));
+        lines.add("next prompt");
+        loop.join(Duration.ofSeconds(5));
+
+        assertThat(answer).hasValue("y");
+        assertThat(prompt).hasValue("next prompt");
     }
 
     @Test
