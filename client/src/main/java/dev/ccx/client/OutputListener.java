@@ -7,7 +7,8 @@ package dev.ccx.client;
  * <p><b>Lines.</b> Each call carries one whole line without its terminating {@code \n}, however the server split
  * it (chunks of long lines, pieces of lines longer than the server's {@code max_line}). A last line that the
  * process ended without a newline is delivered as it is. One exception bounds memory: a line longer than
- * {@link ClientOptions#maxBufferedOutput()} characters is delivered in several calls of at most that size.
+ * {@link ClientOptions#maxBufferedOutput()} characters (or, for a {@link Command#streamOnly} command, than its own
+ * limit) is delivered in several calls of at most that size.
  *
  * <p><b>Threads and order.</b> Calls come from the {@link ClientOptions#callbackExecutor()} (by default a virtual
  * thread of the execution's own), never from the socket reader, and never two at once for one execution. Lines of

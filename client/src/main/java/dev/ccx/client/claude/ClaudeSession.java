@@ -84,6 +84,9 @@ public final class ClaudeSession implements AutoCloseable {
     private String sessionId;
     private Double lastTotalCost;
     private double costOfEndedProcesses;
+    /** Every ended turn's tokens and count, kept apart from {@link #done}, which keeps only the last turns. */
+    private Usage usage = Usage.ZERO;
+    private int endedTurns;
     private JsonNode initialized;
     private boolean closed;
     /** Set while {@link #resume()} starts a process, so that a second caller waits for it instead of starting one. */
@@ -375,6 +378,8 @@ public final class ClaudeSession implements AutoCloseable {
             result = new TurnResult(turn.index(), turn.prompt(), r, terminalReason, cost, took, false,
                     turn.adopted());
             done.add(result);
+            usage = usage.plus(r.usage());
+            endedTurns++;
             if (done.size() > MAX_TURNS_KEPT) {
                 done.removeFirst();
             }
@@ -645,6 +650,16 @@ public final class ClaudeSession implements AutoCloseable {
     /** What the session has cost so far: the running totals of its processes, added up. */
     public synchronized double totalCostUsd() {
         return costOfEndedProcesses + (lastTotalCost == null ? 0 : lastTotalCost);
+    }
+
+    /** The tokens of every turn ended so far (replayed ones included), added up. */
+    public synchronized Usage totalUsage() {
+        return usage;
+    }
+
+    /** How many turns have ended so far (replayed ones included); {@link #turns()} keeps only the last 1,000. */
+    public synchronized int turnsEnded() {
+        return endedTurns;
     }
 
     /** The CLI's answer to {@code initialize} (its commands, models, account...), or {@code null} after attach. */

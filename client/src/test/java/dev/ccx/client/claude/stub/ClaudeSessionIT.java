@@ -122,6 +122,9 @@ class ClaudeSessionIT {
             assertThat(one.costUsd() + two.costUsd() + three.costUsd())
                     .isCloseTo(three.claude().costUsd(), org.assertj.core.data.Offset.offset(1e-9));
             assertThat(s.totalCostUsd()).isCloseTo(three.claude().costUsd(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(s.turnsEnded()).isEqualTo(3);
+            assertThat(s.totalUsage()).isEqualTo(one.claude().usage().plus(two.claude().usage())
+                    .plus(three.claude().usage()));
 
             // The stub received the earlier turns: the third request carries both earlier prompts and answers.
             List<RecordedRequest> requests = sandbox.stub().messageRequests();
