@@ -89,6 +89,8 @@ public final class ClaudeSession implements AutoCloseable {
     private int endedTurns;
     private JsonNode initialized;
     private boolean closed;
+    /** Interrupts sent and not yet answered; no queued turn starts meanwhile. */
+    private int interrupting;
     /** Set while {@link #resume()} starts a process, so that a second caller waits for it instead of starting one. */
     private CompletableFuture<Void> resuming;
 
@@ -402,7 +404,8 @@ public final class ClaudeSession implements AutoCloseable {
      * past (the CLI is still busy with those turns), or after the process ended. Under this session's lock.
      */
     private Turn nextTurn() {
-        if (current != null || process == null || !process.live || process.over) {
+        // While an interrupt is on its way, the turn it was meant for may have ended: the next must not take it.
+        if (current != null || interrupting > 0 || process == null || !process.live || process.over) {
             return null;
         }
         Turn next = queued.poll();
@@ -443,7 +446,23 @@ public final class ClaudeSession implements AutoCloseable {
 
     /** Interrupts the running turn (the CLI's {@code interrupt}); it ends with an {@code aborted_*} reason. */
     public void interrupt() {
-        control("interrupt", Map.of());
+        synchronized (this) {
+            interrupting++;
+        }
+        try {
+            control("interrupt", Map.of());
+        } finally {
+            Turn next;
+            Process p;
+            synchronized (this) {
+                interrupting--;
+                next = nextTurn();
+                p = process;
+            }
+            if (next != null) {
+                write(p, next);
+            }
+        }
     }
 
     /** Changes the permission mode for the following tool uses ({@code set_permission_mode}). */

@@ -173,6 +173,23 @@ class ClaudeSessionIT {
     }
 
     @Test
+    void anInterruptStopsTheRunningTurnAndNeverTheOneQueuedBehindIt() throws Exception {
+        sandbox.stub().enqueue(Reply.stall(Duration.ofMinutes(2)), Reply.text("Second."));
+        try (ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS))) {
+            Turn first = s.send("Take forever");
+            Turn second = s.send("Then this");
+            Wait.until(30_000, "the first turn's request", () -> sandbox.stub().messageRequests().size() == 1);
+
+            s.interrupt();
+
+            assertThat(first.await(TURN).interrupted()).isTrue();
+            TurnResult r = second.await(TURN);
+            assertThat(r.interrupted()).isFalse();
+            assertThat(r.text()).isEqualTo("Second.");
+        }
+    }
+
+    @Test
     void anAllowedWriteCreatesTheFileWithTheInputTheCallbackChose(@TempDir Path outside) throws Exception {
         Path file = outside.resolve("notes.txt");
         sandbox.stub().enqueue(Reply.write(file.toString(), "from the model"), Reply.text("Written."));
