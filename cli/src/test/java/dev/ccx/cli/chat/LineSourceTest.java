@@ -93,7 +93,7 @@ class LineSourceTest {
         lines.add("late");
         assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(got).hasValue("late");
-        waiter.join();
+        assertThat(waiter.join(Duration.ofSeconds(5))).isTrue();
 
         Thread.currentThread().interrupt();
         assertThatThrownBy(lines::next).isInstanceOf(InterruptedException.class);

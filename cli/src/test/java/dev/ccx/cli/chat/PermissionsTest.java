@@ -109,7 +109,7 @@ class PermissionsTest {
     }
 
     @Test
-    void aWithdrawnQuestionSaysSoAndGivesNoDecision() {
+    void aWithdrawnQuestionSaysSoAndGivesNoDecision() throws Exception {
         Permissions p = Permissions.asking(new ChatScreen(out), lines);
         CompletableFuture<Thread> asker = new CompletableFuture<>();
         CompletableFuture<PermissionDecision> decision = new CompletableFuture<>();
@@ -123,7 +123,7 @@ class PermissionsTest {
         });
         question(1);
 
-        asker.join().interrupt();
+        asker.get(5, TimeUnit.SECONDS).interrupt();
 
         assertThatThrownBy(() -> decision.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(InterruptedException.class);

@@ -314,7 +314,7 @@ public final class ClaudeSession implements AutoCloseable {
                 current = started(new Turn(this, null, null, null, listener));
             }
             if (current != null && "user".equals(type) && Json.isTrue(node.path("isReplay"))) {
-                current.promptSeen(echoedPrompt(node));
+                current.promptSeen(StreamJsonParser.promptText(node.path("message").path("content")));
             }
             turn = current;
             if ("user".equals(type)) {
@@ -343,11 +343,6 @@ public final class ClaudeSession implements AutoCloseable {
     private static boolean startsTurn(String type, JsonNode node) {
         return "user".equals(type) && Json.isTrue(node.path("isReplay"))
                 || "system".equals(type) && "init".equals(Json.text(node.path("subtype")));
-    }
-
-    private static String echoedPrompt(JsonNode node) {
-        JsonNode content = node.path("message").path("content");
-        return content.isString() ? content.stringValue() : null;
     }
 
     private static JsonNode parse(String line) {

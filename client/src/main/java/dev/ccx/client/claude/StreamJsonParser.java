@@ -331,7 +331,8 @@ public final class StreamJsonParser {
         }
     }
 
-    private static String promptText(JsonNode content) {
+    /** A user message's text: the string, or its text blocks joined by newlines. */
+    static String promptText(JsonNode content) {
         if (content.isString()) {
             return content.stringValue();
         }

@@ -51,7 +51,7 @@ public final class Turn {
     }
 
     void promptSeen(String text) {
-        if (prompt == null && line == null) {
+        if (prompt == null && adopted()) {
             prompt = text;
         }
     }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * How one turn of a {@link ClaudeSession} ended: the prompt's answer and what it cost.
  *
  * @param index          the turn's number in the session, from 1 (turns of an earlier client count too)
- * @param prompt         the prompt's text (for an adopted turn, as the CLI echoed it), or {@code null} for content
- *                       blocks
+ * @param prompt         the prompt's text (for an adopted turn, as the CLI echoed it: text blocks joined), or
+ *                       {@code null} for content blocks this client sent
  * @param claude         text, error state, tool calls, usage, turns of the model ({@code num_turns}) and, when the
  *                       turn was sent with a schema, the JSON answer and its schema errors; {@code costUsd} in it is
  *                       the process's running total

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.client.claude.stub;
 
+import dev.ccx.server.testing.Wait;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -214,6 +215,21 @@ public final class ClaudeCodeCli {
                 destroyTree(process);
             }
         }
+    }
+
+    /**
+     * The {@code claude} processes still running under this JVM after waiting up to {@code millis} for them to end;
+     * those found are killed, so that a failing test leaves none behind either. Empty when all is well.
+     */
+    public static List<ProcessHandle> leftBehind(long millis) {
+        List<ProcessHandle> left = Wait.untilValue(millis, ClaudeCodeCli::running, List::isEmpty);
+        left.forEach(ProcessHandle::destroyForcibly);
+        return left;
+    }
+
+    private static List<ProcessHandle> running() {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("claude")).orElse(false)).toList();
     }
 
     /** Kills the process and all its descendants (forcibly), and waits briefly for the process to go. */

@@ -72,16 +72,9 @@ class ClaudeSessionIT {
     @AfterEach
     void noneLeft() {
         client.close();
-        List<ProcessHandle> left = Wait.untilValue(10_000, ClaudeSessionIT::claudeProcesses, List::isEmpty);
-        left.forEach(ProcessHandle::destroyForcibly);
-        assertThat(left).as("claude processes left behind").isEmpty();
+        assertThat(ClaudeCodeCli.leftBehind(10_000)).as("claude processes left behind").isEmpty();
         assertThat(Wait.untilValue(10_000, () -> server.server().health().runningProcesses(), n -> n == 0))
                 .isZero();
-    }
-
-    private static List<ProcessHandle> claudeProcesses() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.contains("claude")).orElse(false)).toList();
     }
 
     private ClaudeSessionOptions.Builder options(ClaudeCommand.PermissionMode mode) {
@@ -92,9 +85,19 @@ class ClaudeSessionIT {
     }
 
     private ClaudeSession start(ClaudeSessionOptions.Builder options) {
-        ClaudeSession s = ClaudeSession.start(client, options.build());
+        return start(client, options);
+    }
+
+    /** Starts a session on {@code on} and reports its group to {@link Groups}. */
+    private static ClaudeSession start(CcxClient on, ClaudeSessionOptions.Builder options) {
+        ClaudeSession s = ClaudeSession.start(on, options.build());
         Groups.saw(s.pid());
         return s;
+    }
+
+    /** A client whose connection goes through {@code proxy}, which a test can drop. */
+    private static CcxClient via(TcpProxy proxy) {
+        return CcxClient.connect(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws/mcp"), ClientOptions.defaults());
     }
 
     @Test
@@ -138,7 +141,7 @@ class ClaudeSessionIT {
     }
 
     @Test
-    void promptsSentDuringATurnWaitTheirTurnAndGetTheirOwnAnswers() {
+    void promptsSentDuringATurnWaitTheirTurnAndGetTheirOwnAnswers() throws Exception {
         sandbox.stub().enqueue(Reply.text("first answer").withEventDelay(Duration.ofMillis(50)),
                 Reply.text("second answer"));
         try (ClaudeSession s = start(options(ClaudeCommand.PermissionMode.ACCEPT_EDITS))) {
@@ -147,7 +150,7 @@ class ClaudeSessionIT {
             assertThat(b.index()).as("not started while the first runs").isZero();
 
             assertThat(b.await(TURN).text()).isEqualTo("second answer");
-            assertThat(a.result().join().text()).isEqualTo("first answer");
+            assertThat(a.result().get(60, TimeUnit.SECONDS).text()).isEqualTo("first answer");
         }
     }
 
@@ -284,12 +287,8 @@ class ClaudeSessionIT {
         String answer = "one two three four five six seven eight nine ten eleven twelve";
         sandbox.stub().chunkSize(4);
         sandbox.stub().enqueue(Reply.text(answer).withEventDelay(Duration.ofMillis(100)));
-        try (TcpProxy proxy = new TcpProxy(server.uri().getPort());
-             CcxClient viaProxy = CcxClient.connect(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws/mcp"),
-                     ClientOptions.defaults());
-             ClaudeSession s = ClaudeSession.start(viaProxy,
-                     options(ClaudeCommand.PermissionMode.ACCEPT_EDITS).build())) {
-            Groups.saw(s.pid());
+        try (TcpProxy proxy = new TcpProxy(server.uri().getPort()); CcxClient viaProxy = via(proxy);
+             ClaudeSession s = start(viaProxy, options(ClaudeCommand.PermissionMode.ACCEPT_EDITS))) {
             Turn turn = s.send("Count to twelve");
             events.await(e -> e instanceof ClaudeEvent.PartialText, Duration.ofSeconds(30));
 
@@ -309,12 +308,8 @@ class ClaudeSessionIT {
     @Test
     void afterADroppedConnectionTheNextPromptGoesThrough() throws Exception {
         sandbox.stub().enqueue(Reply.text("Before."), Reply.text("After."));
-        try (TcpProxy proxy = new TcpProxy(server.uri().getPort());
-             CcxClient viaProxy = CcxClient.connect(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws/mcp"),
-                     ClientOptions.defaults());
-             ClaudeSession s = ClaudeSession.start(viaProxy,
-                     options(ClaudeCommand.PermissionMode.ACCEPT_EDITS).build())) {
-            Groups.saw(s.pid());
+        try (TcpProxy proxy = new TcpProxy(server.uri().getPort()); CcxClient viaProxy = via(proxy);
+             ClaudeSession s = start(viaProxy, options(ClaudeCommand.PermissionMode.ACCEPT_EDITS))) {
             assertThat(s.ask("One", TURN).text()).isEqualTo("Before.");
 
             proxy.drop();
@@ -399,13 +394,11 @@ class ClaudeSessionIT {
         sandbox.stub().enqueue(Reply.write(file.toString(), "written after the handover"), Reply.text("Done."));
         CountDownLatch asked = new CountDownLatch(1);
         CcxClient first = CcxClient.connect(server.uri(), ClientOptions.defaults());
-        ClaudeSession s1 = ClaudeSession.start(first, options(ClaudeCommand.PermissionMode.DEFAULT)
-                .permissions(r -> {
-                    asked.countDown();
-                    Thread.sleep(Duration.ofMinutes(5)); // the orchestrator dies before it decides
-                    return PermissionDecision.allow();
-                }).build());
-        Groups.saw(s1.pid());
+        ClaudeSession s1 = start(first, options(ClaudeCommand.PermissionMode.DEFAULT).permissions(r -> {
+            asked.countDown();
+            Thread.sleep(Duration.ofMinutes(5)); // the orchestrator dies before it decides
+            return PermissionDecision.allow();
+        }));
         String id = s1.executionId();
         s1.send("Write the handover file");
         assertThat(asked.await(60, TimeUnit.SECONDS)).isTrue();
@@ -639,9 +632,7 @@ class ClaudeSessionIT {
     void aClientThatGoesAwayWithoutClosingLeavesTheProcessOnlyForTheLinger() {
         sandbox.stub().enqueue(Reply.text("Hi."));
         CcxClient gone = CcxClient.connect(server.uri(), ClientOptions.defaults());
-        ClaudeSession s = ClaudeSession.start(gone, options(ClaudeCommand.PermissionMode.ACCEPT_EDITS)
-                .linger(Duration.ofSeconds(1)).build());
-        Groups.saw(s.pid());
+        ClaudeSession s = start(gone, options(ClaudeCommand.PermissionMode.ACCEPT_EDITS).linger(Duration.ofSeconds(1)));
         long pid = s.pid();
         s.ask("Hello", TURN);
 

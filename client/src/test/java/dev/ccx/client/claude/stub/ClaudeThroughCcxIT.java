@@ -24,7 +24,6 @@ import dev.ccx.protocol.EndReason;
 import dev.ccx.server.testing.Groups;
 import dev.ccx.server.testing.SharedServer;
 import dev.ccx.server.testing.TestServer;
-import dev.ccx.server.testing.Wait;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -34,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -81,15 +79,8 @@ class ClaudeThroughCcxIT {
     @AfterEach
     void stop() {
         client.close();
-        List<ProcessHandle> left = Wait.untilValue(5_000, ClaudeThroughCcxIT::claudeProcesses, List::isEmpty);
-        left.forEach(ProcessHandle::destroyForcibly);
-        assertThat(left).as("claude processes left behind").isEmpty();
+        assertThat(ClaudeCodeCli.leftBehind(5_000)).as("claude processes left behind").isEmpty();
         assertThat(server.server().health().runningProcesses()).isZero();
-    }
-
-    private static List<ProcessHandle> claudeProcesses() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.contains("claude")).orElse(false)).toList();
     }
 
     /** {@code claude -p prompt} for the stub, in the sandbox's work directory, with Write and Read allowed. */
