@@ -42,8 +42,8 @@ class HealthHistoryTextTest {
     @Test
     void statsShowPercentilesSuccessRateAndADegradedStore() {
         String text = HealthHistoryText.stats("embedded", true, List.of(
-                new TaskStats("cmd", "git_status", 3, 2 / 3.0, 0.05, 12.5, 4000.0, T),
-                new TaskStats("cmd", "sleep", 1, 0, null, null, null, T - 60)), null, UTC);
+                new TaskStats("cmd", "git_status", 3, 2 / 3.0, 0.05, 12.5, 2000.0, 4000.0, T),
+                new TaskStats("cmd", "sleep", 1, 0, null, null, null, null, T - 60)), null, UTC);
         assertThat(text).isEqualTo("""
                 timing store: embedded (degraded: Redis is configured but failing, the embedded store answers)
                 TASK            RUNS  OK   P50   P90    P99    LAST RUN

@@ -26,6 +26,11 @@ public final class Methods {
     public static final String EXECUTIONS = "executions";
     /** Request: bytes (or end of file) for an execution's stdin. Params {@link StdinParams}, result {@link StdinResult}. */
     public static final String STDIN = "stdin";
+    /**
+     * Request: what Claude Code runs through this server have cost and used since it started, server-wide.
+     * Result {@link UsageResult}.
+     */
+    public static final String USAGE = "usage";
     /** Client answer to the server's {@link #PING}; never answered itself. */
     public static final String PONG = "pong";
 

@@ -10,9 +10,10 @@ package dev.ccx.protocol;
  * @param successRate share of those runs that exited on their own with code 0
  * @param p50         median duration, seconds, or {@code null} without runs that ended on their own
  * @param p90         90th percentile duration
+ * @param p95         95th percentile duration
  * @param p99         99th percentile duration
  * @param lastRun     when the newest run ended, epoch seconds
  */
 public record TaskStats(String category, String name, int count, double successRate, Double p50, Double p90,
-                        Double p99, double lastRun) {
+                        Double p95, Double p99, double lastRun) {
 }

@@ -115,7 +115,8 @@ public final class TimingService implements AutoCloseable {
         long ok = runs.stream().filter(RunRecord::succeeded).count();
         double last = runs.stream().mapToLong(RunRecord::timestampMillis).max().orElse(0) / 1000.0;
         return new TaskStats(key.category(), key.name(), runs.size(), (double) ok / runs.size(),
-                percentile(durations, 0.50), percentile(durations, 0.90), percentile(durations, 0.99), last);
+                percentile(durations, 0.50), percentile(durations, 0.90), percentile(durations, 0.95),
+                percentile(durations, 0.99), last);
     }
 
     private static Double percentile(double[] sorted, double p) {
