@@ -1,0 +1,1 @@
+// placeholder: the dashboard is being written
