@@ -207,7 +207,6 @@ public final class Execution implements ProcessListener {
         try {
             sup.engine().spawn(new SpawnRequest(plan.program(), plan.argv(), plan.cwd(), plan.env(), plan.stdin()),
                     this);
-            observer.executionStarted(plan.kind(), System.nanoTime() - startNanos);
         } catch (SpawnException e) {
             abandon();
             throw new ExecException(ErrorCode.SPAWN_FAILED, "Cannot start '" + plan.display() + "': "
@@ -436,6 +435,8 @@ public final class Execution implements ProcessListener {
         long pid = spawned.pid();
         group = new ProcessGroup(pid);
         sup.ledger().record(group, plan.display());
+        // Counted before a client can see process.started, so a scrape after it always includes this one.
+        observer.executionStarted(plan.kind(), System.nanoTime() - startNanos);
         log.append(seq -> Notifications.encode(Methods.PROCESS_STARTED, new ProcessEvent("started", pid, pid, null,
                 null, id, seq, Durations.seconds(plan.timeout()), Durations.seconds(plan.idleTimeout()),
                 plan.timeoutSource(), plan.expectedSeconds(), plan.taskKey() == null ? null
@@ -455,9 +456,9 @@ public final class Execution implements ProcessListener {
         StreamEncoder encoder = encoders[stream.ordinal()];
         long linesBefore = encoder.lines();
         encoder.feed(bytes, offset, length);
-        log.publish();
         bytesRead[stream.ordinal()] += length;
         observer.output(stream, length, (int) (encoder.lines() - linesBefore));
+        log.publish();
         if (log.hasRoom()) {
             return true;
         }
@@ -713,6 +714,8 @@ public final class Execution implements ProcessListener {
             long out = encoders[0].lines();
             long err = encoders[1].lines();
             String status = why == EndReason.EXIT && code == 0 ? "completed" : "failed";
+            // Reported before process.completed is in the log: whoever has read it finds the end counted.
+            observer.executionFinished(summary(why, code, elapsed, pid));
             long seq = log.append(s -> Notifications.encode(Methods.PROCESS_COMPLETED, completed =
                     new ProcessCompleted(status, pid, pid, code, describe(why), elapsed, id, s, why, out, err)));
             if (completed == null) {
@@ -725,18 +728,17 @@ public final class Execution implements ProcessListener {
             lock.unlock();
         }
         ProcessCompleted done = completed;
-        observer.executionFinished(summary(done));
         LOG.info("end   exec={} session={} pid={} exit={} reason={} duration={}s lines={}/{}", id,
                 owner.sessionId(), done.pid(), done.exitCode(), done.reason().wire(),
                 String.format("%.3f", done.executionTime()), done.stdoutLines(), done.stderrLines());
         completion.complete(done);
     }
 
-    private ExecutionSummary summary(ProcessCompleted done) {
+    private ExecutionSummary summary(EndReason why, int code, double elapsed, long pid) {
         return new ExecutionSummary(id, owner.sessionId(), ownership.principal(), owner.remote(), plan.kind(),
                 plan.fromCommand() ? plan.display() : null, plan.fromCommand() ? null : plan.argv(),
-                plan.cwd().toString(), done.pid(), done.reason(), done.exitCode(), done.executionTime(),
-                bytesRead[0], bytesRead[1], startedAtMillis, endedAtMillis);
+                plan.cwd().toString(), pid, why, code, elapsed, bytesRead[0], bytesRead[1], startedAtMillis,
+                endedAtMillis);
     }
 
     /** The spawn failed: nothing was shown to anyone, so nothing is left (the group record, the log). */

@@ -122,8 +122,21 @@ public final class ClaudeUsage {
         @Override
         public void line(byte[] bytes, int offset, int length, boolean endsLine) {
             if (atStart) {
-                wanted = startsWith(bytes, offset, length, RESULT) || startsWith(bytes, offset, length, SYSTEM);
+                // Decided on the line's first bytes: a long line's first piece holds them, but a line may also
+                // start in small pieces. Both prefixes are as long.
+                int take = Math.min(length, RESULT.length - line.size());
+                line.write(bytes, offset, take);
+                offset += take;
+                length -= take;
+                if (line.size() < RESULT.length && !endsLine) {
+                    return;
+                }
+                byte[] head = line.toByteArray();
+                wanted = startsWith(head, 0, head.length, RESULT) || startsWith(head, 0, head.length, SYSTEM);
                 atStart = false;
+                if (!wanted) {
+                    line.reset();
+                }
             }
             if (wanted) {
                 if (line.size() + (long) length > MAX_LINE_BYTES) {

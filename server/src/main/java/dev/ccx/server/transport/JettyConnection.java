@@ -22,10 +22,13 @@ final class JettyConnection implements Connection {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private final Session session;
     private final CoreSession core;
+    /** Read once at open: a closed session no longer knows its peer, and the audit log asks at the end. */
+    private final String remote;
 
     JettyConnection(Session session) {
         this.session = session;
         this.core = ((WebSocketSession) session).getCoreSession();
+        this.remote = address(session.getRemoteSocketAddress());
     }
 
     @Override
@@ -56,7 +59,7 @@ final class JettyConnection implements Connection {
 
     @Override
     public String remote() {
-        return address(session.getRemoteSocketAddress());
+        return remote;
     }
 
     /** {@code host:port}, the same for WebSocket sessions and HTTP requests. */

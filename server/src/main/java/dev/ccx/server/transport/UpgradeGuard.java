@@ -74,7 +74,7 @@ final class UpgradeGuard {
         }
         String scheme = uri.getScheme();
         String host = uri.getHost();
-        if (host == null || !("http".equals(scheme) || "https".equals(scheme))) {
+        if (host == null || !(request.isSecure() ? "https" : "http").equals(scheme)) {
             return false;
         }
         int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;

@@ -189,6 +189,35 @@ class SecurityIT {
         }
     }
 
+    @Test
+    void theServersOwnOriginIsAcceptedWhenItsHostCannotBeRebound() throws IOException {
+        try (TestServer server = TestServer.start()) {
+            URI uri = server.uri();
+            int port = uri.getPort();
+            // The dashboard, served by the server itself, opens the WebSocket with its own origin.
+            try (TestClient c = connected(uri, Map.of("Origin", "http://127.0.0.1:" + port))) {
+                assertEchoWorks(c);
+            }
+            assertThat(rawUpgradeStatusLine(uri, "localhost:" + port, Map.of("Origin", "http://localhost:" + port)))
+                    .contains(" 101");
+            // Another port is another origin.
+            assertThat(refusedStatus(uri, Map.of("Origin", "http://127.0.0.1:" + (port + 1)))).isEqualTo(403);
+            assertThat(refusedStatus(uri, Map.of("Origin", "https://127.0.0.1:" + port))).isEqualTo(403);
+            // DNS rebinding: a hostile name resolved to 127.0.0.1 sends its own name as Host and as Origin.
+            assertThat(rawUpgradeStatusLine(uri, "evil.example:" + port,
+                    Map.of("Origin", "http://evil.example:" + port))).contains(" 403");
+        }
+        try (TestServer server = TestServer.start(b -> b.token("s3cret"))) {
+            URI uri = server.uri();
+            int port = uri.getPort();
+            // With a token, a name's own origin passes the Origin check; the token still has to be there.
+            Map<String, String> origin = Map.of("Origin", "http://ccx.internal:" + port);
+            assertThat(rawUpgradeStatusLine(uri, "ccx.internal:" + port, origin)).contains(" 401");
+            assertThat(rawUpgradeStatusLine(uri, "ccx.internal:" + port, Map.of("Origin", "http://ccx.internal:"
+                    + port, "Authorization", "Bearer s3cret"))).contains(" 101");
+        }
+    }
+
     // ---- token -------------------------------------------------------------------------------------------------
 
     @Test
@@ -261,11 +290,16 @@ class SecurityIT {
 
     /** Sends a WebSocket upgrade request over a plain socket and returns the response's status line. */
     private static String rawUpgradeStatusLine(URI uri, Map<String, String> headers) throws IOException {
+        return rawUpgradeStatusLine(uri, uri.getHost() + ":" + uri.getPort(), headers);
+    }
+
+    /** The same, with {@code host} as the Host header. */
+    private static String rawUpgradeStatusLine(URI uri, String host, Map<String, String> headers) throws IOException {
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout((int) WAIT_MS);
             StringBuilder request = new StringBuilder()
                     .append("GET ").append(uri.getRawPath()).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
+                    .append("Host: ").append(host).append("\r\n")
                     .append("Upgrade: websocket\r\n")
                     .append("Connection: Upgrade\r\n")
                     .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")
