@@ -77,9 +77,22 @@ final class CcxClient {
      * in microseconds after {@code t0}.
      */
     static Outcome run(RawWs ws, OutputSink sink, long t0, StringBuilder trace) throws IOException {
-        String executionId = null;
-        byte[] idPattern = null;
-        byte[] idTail = null;
+        return run(ws, sink, t0, trace, null);
+    }
+
+    /**
+     * Reads until {@code process.completed} of {@code executionId}, whose execute result and {@code process.started}
+     * were read already; responses (to other requests) are skipped.
+     */
+    static Outcome follow(RawWs ws, String executionId, OutputSink sink) throws IOException {
+        return run(ws, sink, 0, null, executionId);
+    }
+
+    private static Outcome run(RawWs ws, OutputSink sink, long t0, StringBuilder trace, String knownId)
+            throws IOException {
+        String executionId = knownId;
+        byte[] idPattern = knownId == null ? null : idPattern(knownId);
+        byte[] idTail = knownId == null ? null : idTail(knownId);
         long lastSeq = 0;
         long outputs = 0;
         long wire = 0;
@@ -117,6 +130,9 @@ final class CcxClient {
                     lastOutput = System.nanoTime();
                 }
                 case RESPONSE -> {
+                    if (knownId != null) {
+                        continue;
+                    }
                     response = System.nanoTime();
                     executionId = Json.stringField(a, off, len, K_EXECUTION_ID);
                     String status = Json.stringField(a, off, len, K_STATUS);

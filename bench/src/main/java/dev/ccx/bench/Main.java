@@ -56,6 +56,11 @@ public final class Main {
                     LinesPair.run(u, p, labels, a.str("gen"), a.integer("lines", 1_000_000), a.integer("warmup", 2),
                             a.integer("runs", 5), r, key);
                 }
+                case "scrape" -> Observe.scrape(a.uri("url"), a.integer("running", 1000), a.integer("warmup", 50),
+                        a.integer("count", 500), r, key);
+                case "lines-follow" -> Observe.linesFollow(a.uri("url"), a.str("gen"), a.str("browser"),
+                        a.integer("lines", 1_000_000), a.integer("warmup", 1), a.integer("runs", 5), r, key);
+                case "observe-report" -> System.out.print(ObserveReport.render(Path.of(a.str("in"))));
                 case "reattach-report" -> System.out.print(ReattachReport.render(Path.of(a.str("in"))));
                 case "pipe" -> Pipe.run(a.str("gen"), a.integer("lines", 1_000_000), a.integer("runs", 3), r);
                 case "floors" -> Floors.run(a.integer("warmup", 50), a.integer("count", 300),
@@ -110,6 +115,10 @@ public final class Main {
                              --lines 1000000 --warmup 1 --runs 5 --logs STATE/logs] --key K --out FILE
                   lines-pair --urls WS,WS --pids PID,PID --labels A,B --gen PATH [--lines 1000000 --warmup 2
                              --runs 5] --key K --out FILE
+                  scrape     --url WS [--running 1000 --warmup 50 --count 500] --key K --out FILE
+                  lines-follow --url WS --gen PATH --browser CHROMIUM [--lines 1000000 --warmup 1 --runs 5] --key K
+                             --out FILE
+                  observe-report --in FILE
                   reattach-report --in FILE
                   pipe       --gen PATH [--lines 1000000 --runs 3] --out FILE
                   floors     [--warmup 50 --count 300 --burst 1000] --out FILE
