@@ -35,7 +35,9 @@ class AuditLogIT {
     void oneLinePerExecutionAndPerRefusal(@TempDir Path dir) throws Exception {
         Path audit = dir.resolve("audit/audit.log");
         List<String> ids = new ArrayList<>();
-        try (TestServer server = TestServer.start(b -> b.auditLog(audit).maxProcessesPerSession(2))) {
+        TestServer server = TestServer.start(b -> b.auditLog(audit).maxProcessesPerSession(2));
+        boolean stopped = false;
+        try {
             try (TestClient a = server.connect(); TestClient b = server.connect()) {
                 for (int i = 0; i < 10; i++) {
                     ids.add(a.run(ExecuteParams.argv(List.of("echo", "a" + i))).started.id());
@@ -55,7 +57,13 @@ class AuditLogIT {
                 a.call("control", Map.of("type", "CANCEL", "execution_id", one.id()));
                 a.notification("process.completed", one.id(), 10_000);
                 ids.add(one.id());
-                ids.add(two.id()); // still running when the server stops
+                ids.add(two.id());
+                stopped = true;
+                server.close(); // while `two` runs and both clients are connected
+            }
+        } finally {
+            if (!stopped) {
+                server.close();
             }
         }
         List<JsonNode> lines = read(audit);

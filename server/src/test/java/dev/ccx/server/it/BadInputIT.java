@@ -491,9 +491,14 @@ class BadInputIT {
                     v -> assertThat(v).contains("application/json"));
             assertThat(Wire.mapper().readTree(r.body())).isEqualTo(Wire.mapper().readTree("{\"status\":\"ok\"}"));
 
-            for (String path : List.of("/nope", "/health/x", "/ws", "/")) {
+            for (String path : List.of("/nope", "/health/x", "/ws", "/index.html", "/dashboard/x.js")) {
                 assertThat(get(http, server.http(path)).statusCode()).as(path).isEqualTo(404);
             }
+            HttpResponse<String> dashboard = get(http, server.http("/"));
+            assertThat(dashboard.statusCode()).isEqualTo(200);
+            assertThat(dashboard.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+            assertThat(dashboard.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                    v -> assertThat(v).contains("script-src 'self'").doesNotContain("unsafe-inline"));
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(server.http("/health"))
                     .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -85,7 +85,8 @@ class NativeEngineTest {
             engine.spawn(request("true"), r);
             assertThat(r.awaitEnd()).isZero();
         }
-        assertThat(openDescriptors()).isEqualTo(before);
+        // At most as many: a descriptor another test left to a cleaner may close meanwhile; a leak adds 1,000.
+        assertThat(openDescriptors()).isLessThanOrEqualTo(before);
         assertThat(zombieChildren()).isEmpty();
     }
 
