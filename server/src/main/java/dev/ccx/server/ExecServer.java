@@ -3,10 +3,13 @@ package dev.ccx.server;
 
 import dev.ccx.protocol.Connected;
 import dev.ccx.protocol.Health;
+import dev.ccx.server.audit.AuditLog;
 import dev.ccx.server.exec.CommandPolicy;
 import dev.ccx.server.exec.ExecutionService;
 import dev.ccx.server.exec.Retention;
 import dev.ccx.server.log.LogStore;
+import dev.ccx.server.metrics.ServerMetrics;
+import dev.ccx.server.observe.ServerObserver;
 import dev.ccx.server.process.Engines;
 import dev.ccx.server.process.GroupLedger;
 import dev.ccx.server.rpc.RpcDispatcher;
@@ -48,10 +51,15 @@ public final class ExecServer implements AutoCloseable {
     private final SessionHub hub;
     private final RpcDispatcher dispatcher;
     private final WsTransport transport;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final AuditLog audit;
     private final long startedNanos = System.nanoTime();
 
     private ExecServer(ServerConfig config) {
         this.config = config;
+        this.audit = config.auditLog() == null ? null
+                : new AuditLog(config.auditLog(), config.auditMaxFileBytes(), config.auditKeepDays());
+        ServerObserver observer = audit == null ? metrics : ServerObserver.all(metrics, audit);
         CommandPolicy policy = new CommandPolicy(config.shell(), config.allowedCommands(), System.getenv(),
                 Path.of("").toAbsolutePath());
         this.timing = new TimingService(openStore(config), new TaskClassifier(), new Estimator(), new LoadProbe());
@@ -61,15 +69,40 @@ public final class ExecServer implements AutoCloseable {
         this.executions = new ExecutionService(policy, timing, config.predictTimeouts(),
                 Engines.open(config.spawner()), logs, new GroupLedger(config.stateDir()), config.maxProcesses(),
                 config.killGrace(), config.maxLineBytes(), new Retention(config.linger(), config.maxLinger(),
-                        config.retain(), config.maxRetained()));
+                        config.retain(), config.maxRetained()), observer);
         this.hub = new SessionHub(new SessionSettings(config.maxProcessesPerSession(), config.outboundBytes(),
                 config.sendTimeout()), config.maxSessions(), config.pingInterval());
         this.dispatcher = new RpcDispatcher(executions, timing, VERSION, new Connected.Limits(
                 config.maxProcessesPerSession(), config.maxProcesses(), config.maxMessageBytes(),
-                config.maxLineBytes()), config.stdinTimeout());
+                config.maxLineBytes()), config.stdinTimeout(), metrics.claude()::snapshot, observer);
         this.transport = new WsTransport(new WsTransport.TransportSettings(config.host(), config.port(),
                 config.maxMessageBytes(), config.pingInterval(), config.allowedOrigins(), config.tokens()),
-                hub, dispatcher, this::health);
+                hub, dispatcher, this::health, metrics::scrape, observer);
+        watch();
+    }
+
+    /** The metrics that are states, read at each scrape. */
+    private void watch() {
+        metrics.gauge("ccx_executions_running", "Executions running now", executions::runningCount);
+        metrics.gauge("ccx_max_processes", "Executions the server runs at once at most (--max-processes)",
+                executions::maxProcesses);
+        metrics.gauge("ccx_sessions", "WebSocket connections open now", hub::activeCount);
+        metrics.gauge("ccx_max_sessions", "Connections admitted at once at most (--max-sessions)", hub::maxSessions);
+        metrics.gauge("ccx_followers", "Connections following running executions (one per execution followed)",
+                executions::followerCount);
+        metrics.gauge("ccx_log_memory_bytes", "Output held in memory by the executions' logs", logs::memoryBytes);
+        metrics.gauge("ccx_log_disk_bytes", "Output spilled to disk by the executions' logs", logs::diskBytes);
+        metrics.gauge("ccx_timing_store_degraded", "1 while Redis is configured but the embedded store answers",
+                () -> timing.degraded() ? 1 : 0);
+        metrics.counter("ccx_timing_store_fallbacks", "Timing store calls the embedded store answered in Redis's "
+                + "place", timing::fallbacks);
+        metrics.counter("ccx_audit_dropped", "Audit lines dropped because the audit queue was full",
+                () -> audit == null ? 0 : audit.dropped());
+    }
+
+    /** The metrics, for tests and benchmarks that read them without HTTP. */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     /** The embedded store alone, or Redis with the embedded store taking over whenever Redis fails. */
@@ -133,6 +166,9 @@ public final class ExecServer implements AutoCloseable {
         dispatcher.close();
         logs.close();
         timing.close();
+        if (audit != null) {
+            audit.close(); // last: every execution has ended and been reported
+        }
     }
 
     private static String versionOf() {

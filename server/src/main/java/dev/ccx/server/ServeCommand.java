@@ -149,6 +149,18 @@ public final class ServeCommand implements Callable<Integer> {
             + "it fails (env CCX_STDIN_TIMEOUT; default " + ServerConfig.DEFAULT_STDIN_TIMEOUT_SECONDS + ").")
     Double stdinTimeout;
 
+    @Option(names = "--audit-log", description = "Write one JSON line per execution and per refused request or "
+            + "connection to this file, rotated daily and by size (env CCX_AUDIT_LOG; default none).")
+    Path auditLog;
+
+    @Option(names = "--audit-max-file", description = "Size at which the audit log is rotated; bytes, or with K, M, "
+            + "G (env CCX_AUDIT_MAX_FILE; default 100M).")
+    String auditMaxFile;
+
+    @Option(names = "--audit-keep-days", description = "Days of rotated audit logs kept, compressed (env "
+            + "CCX_AUDIT_KEEP_DAYS; default " + ServerConfig.DEFAULT_AUDIT_KEEP_DAYS + ").")
+    Integer auditKeepDays;
+
     @Option(names = "--log-level", description = "TRACE, DEBUG, INFO, WARN or ERROR (env LOG_LEVEL; default INFO).")
     String logLevel;
 
@@ -216,6 +228,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxRetained != null) b.maxRetained(maxRetained);
         if (retainBytes != null) b.retainBytes(ServerConfig.parseBytes("--retain-bytes", retainBytes));
         if (stdinTimeout != null) b.stdinTimeout(ServerConfig.seconds(stdinTimeout));
+        if (auditLog != null) b.auditLog(auditLog);
+        if (auditMaxFile != null) b.auditMaxFileBytes(ServerConfig.parseBytes("--audit-max-file", auditMaxFile));
+        if (auditKeepDays != null) b.auditKeepDays(auditKeepDays);
         return b;
     }
 

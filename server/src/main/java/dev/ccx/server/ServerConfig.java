@@ -47,6 +47,9 @@ import java.util.Set;
  * @param maxRetained            ended executions kept at most
  * @param retainBytes            disk the logs of ended executions may hold together
  * @param stdinTimeout           how long a {@code stdin} request waits for the process to read
+ * @param auditLog               the audit log file, or {@code null} for none
+ * @param auditMaxFileBytes      the size at which the audit log is rotated (it is also rotated daily)
+ * @param auditKeepDays          days of rotated audit logs kept
  */
 public record ServerConfig(String host, int port, List<String> tokens, Set<String> allowedOrigins, int maxSessions,
                            int maxProcesses, int maxProcessesPerSession, long maxMessageBytes, int maxLineBytes,
@@ -55,7 +58,7 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
                            Duration redisTimeout, String redisPrefix, boolean predictTimeouts, Engines.Choice spawner,
                            long logMemoryBytes, long logMaxBytes, long logTotalBytes, Duration linger,
                            Duration maxLinger, Duration retain, int maxRetained, long retainBytes,
-                           Duration stdinTimeout) {
+                           Duration stdinTimeout, Path auditLog, long auditMaxFileBytes, int auditKeepDays) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8003;
@@ -77,6 +80,8 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
     public static final int DEFAULT_MAX_RETAINED = 1000;
     public static final long DEFAULT_RETAIN_BYTES = 1L << 30;
     public static final double DEFAULT_STDIN_TIMEOUT_SECONDS = 30;
+    public static final long DEFAULT_AUDIT_MAX_FILE_BYTES = 100L << 20;
+    public static final int DEFAULT_AUDIT_KEEP_DAYS = 30;
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     public static final long DEFAULT_REDIS_TIMEOUT_MS = 250;
     public static final String DEFAULT_REDIS_PREFIX = "cc_executor:times";
@@ -118,6 +123,9 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
         private int maxRetained = DEFAULT_MAX_RETAINED;
         private long retainBytes = DEFAULT_RETAIN_BYTES;
         private Duration stdinTimeout = seconds(DEFAULT_STDIN_TIMEOUT_SECONDS);
+        private Path auditLog;
+        private long auditMaxFileBytes = DEFAULT_AUDIT_MAX_FILE_BYTES;
+        private int auditKeepDays = DEFAULT_AUDIT_KEEP_DAYS;
 
         private Builder() {
         }
@@ -128,7 +136,8 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
          * CCX_MAX_PROCESSES_PER_SESSION, WS_MAX_SIZE, MAX_BUFFER_SIZE, CC_EXECUTOR_SHELL, ALLOWED_COMMANDS,
          * CCX_KILL_GRACE, WEBSOCKET_HEARTBEAT_INTERVAL, CCX_STATE_DIR, REDIS_URL, CCX_REDIS_TIMEOUT_MS,
          * CCX_REDIS_PREFIX, CCX_PREDICT_TIMEOUTS, CCX_SPAWNER, CCX_LOG_MEMORY, CCX_LOG_MAX, CCX_LOG_TOTAL,
-         * CCX_LINGER, CCX_MAX_LINGER, CCX_RETAIN, CCX_MAX_RETAINED, CCX_RETAIN_BYTES, CCX_STDIN_TIMEOUT.
+         * CCX_LINGER, CCX_MAX_LINGER, CCX_RETAIN, CCX_MAX_RETAINED, CCX_RETAIN_BYTES, CCX_STDIN_TIMEOUT,
+         * CCX_AUDIT_LOG, CCX_AUDIT_MAX_FILE, CCX_AUDIT_KEEP_DAYS.
          */
         public Builder environment(Map<String, String> env) {
             host = env.getOrDefault("CCX_HOST", host);
@@ -177,6 +186,10 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
             retainBytes = bytesOf(env, "CCX_RETAIN_BYTES", retainBytes);
             stdinTimeout = env.containsKey("CCX_STDIN_TIMEOUT") ? seconds(doubleOf(env, "CCX_STDIN_TIMEOUT"))
                     : stdinTimeout;
+            String audit = blankToNull(env.get("CCX_AUDIT_LOG"));
+            auditLog = audit == null ? auditLog : Path.of(audit);
+            auditMaxFileBytes = bytesOf(env, "CCX_AUDIT_MAX_FILE", auditMaxFileBytes);
+            auditKeepDays = intOf(env, "CCX_AUDIT_KEEP_DAYS", auditKeepDays);
             return this;
         }
 
@@ -211,6 +224,9 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
         public Builder maxRetained(int v) { maxRetained = v; return this; }
         public Builder retainBytes(long v) { retainBytes = v; return this; }
         public Builder stdinTimeout(Duration v) { stdinTimeout = v; return this; }
+        public Builder auditLog(Path v) { auditLog = v; return this; }
+        public Builder auditMaxFileBytes(long v) { auditMaxFileBytes = v; return this; }
+        public Builder auditKeepDays(int v) { auditKeepDays = v; return this; }
 
         /** Validates and builds. */
         public ServerConfig build() {
@@ -238,6 +254,8 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
             require(maxRetained >= 0, "max_retained", maxRetained, ">= 0");
             require(retainBytes >= 0, "retain_bytes", retainBytes, ">= 0");
             require(stdinTimeout.toMillis() >= 10, "stdin_timeout", stdinTimeout, ">= 0.01s");
+            require(auditMaxFileBytes >= 1 << 20, "audit_max_file", auditMaxFileBytes, ">= 1 MiB");
+            require(auditKeepDays >= 1, "audit_keep_days", auditKeepDays, ">= 1");
             require(tokens.stream().noneMatch(String::isBlank), "token", tokens, "not blank");
             if (tokens.isEmpty() && !isLoopback(host)) {
                 throw new IllegalArgumentException("Binding to " + host + " exposes command execution beyond this "
@@ -247,7 +265,7 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
                     maxProcessesPerSession, maxMessageBytes, maxLineBytes, shell, allowedCommands, killGrace,
                     pingInterval, sendTimeout, outboundBytes, stateDir, redisUrl, redisTimeout, redisPrefix,
                     predictTimeouts, spawner, logMemoryBytes, logMaxBytes, logTotalBytes, linger, maxLinger, retain,
-                    maxRetained, retainBytes, stdinTimeout);
+                    maxRetained, retainBytes, stdinTimeout, auditLog, auditMaxFileBytes, auditKeepDays);
         }
     }
 

@@ -61,7 +61,7 @@ public final class CommandPolicy {
         String display = p.command() != null ? p.command() : String.join(" ", argv);
         return new LaunchPlan(program, List.copyOf(argv), cwd, Map.copyOf(env), display,
                 Durations.ofSecondsOrNull(p.timeout()), Durations.ofSecondsOrNull(p.idleTimeout()), null, null, null,
-                Boolean.TRUE.equals(p.stdin()));
+                Boolean.TRUE.equals(p.stdin()), p.command() != null);
     }
 
     private List<String> argv(ExecuteParams p) {

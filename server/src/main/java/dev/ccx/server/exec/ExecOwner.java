@@ -9,6 +9,9 @@ public interface ExecOwner {
     /** The session id, for logs. */
     String sessionId();
 
+    /** The address the connection came from, for the audit log. */
+    String remote();
+
     /** The credentials the connection presented: executions it starts are visible to these only. */
     String principal();
 

@@ -14,6 +14,8 @@ import dev.ccx.protocol.ProcessError;
 import dev.ccx.protocol.ProcessEvent;
 import dev.ccx.server.log.Cursor;
 import dev.ccx.server.log.ExecutionLog;
+import dev.ccx.server.observe.ExecutionSummary;
+import dev.ccx.server.observe.ServerObserver;
 import dev.ccx.server.process.ProcessGroup;
 import dev.ccx.server.process.ProcessListener;
 import dev.ccx.server.process.RunningProcess;
@@ -72,6 +74,9 @@ public final class Execution implements ProcessListener {
     private final Cursor ownerCursor;
     private final Consumer<Execution> onFinished;
     private final StreamEncoder[] encoders;
+    /** Bytes read per stream; each written by its stream's reader only, read at the end. */
+    private final long[] bytesRead = new long[2];
+    private final ServerObserver observer;
     private final AtomicReference<EndReason> reason = new AtomicReference<>();
     /** Conditions left before the end: stdout closed, stderr closed, exited. */
     private final AtomicInteger pending = new AtomicInteger(3);
@@ -118,9 +123,11 @@ public final class Execution implements ProcessListener {
         this.sup = sup;
         this.log = log;
         this.onFinished = onFinished;
+        this.observer = sup.observer();
         this.encoders = new StreamEncoder[] {
-            new StreamEncoder(StdStream.STDOUT, id, sup.maxLineBytes(), log),
-            new StreamEncoder(StdStream.STDERR, id, sup.maxLineBytes(), log)};
+            new StreamEncoder(StdStream.STDOUT, id, sup.maxLineBytes(), log,
+                    plan.kind().equals("claude") ? observer.claudeStdout() : null),
+            new StreamEncoder(StdStream.STDERR, id, sup.maxLineBytes(), log, null)};
         // Opened before anything is appended, held until the execute result is placed in front of process.started.
         this.ownerCursor = log.open(1, owner::wake, true);
         followers.set(1);
@@ -200,6 +207,7 @@ public final class Execution implements ProcessListener {
         try {
             sup.engine().spawn(new SpawnRequest(plan.program(), plan.argv(), plan.cwd(), plan.env(), plan.stdin()),
                     this);
+            observer.executionStarted(plan.kind(), System.nanoTime() - startNanos);
         } catch (SpawnException e) {
             abandon();
             throw new ExecException(ErrorCode.SPAWN_FAILED, "Cannot start '" + plan.display() + "': "
@@ -230,13 +238,13 @@ public final class Execution implements ProcessListener {
             return switch (type) {
                 case PAUSE -> {
                     requireState(false, "pause", "it is already paused");
-                    group.signal(Signal.STOP);
+                    send(group, Signal.STOP);
                     paused = true;
                     yield announce("paused", Methods.PROCESS_PAUSED, requester);
                 }
                 case RESUME -> {
                     requireState(true, "resume", "it is not paused");
-                    group.signal(Signal.CONT);
+                    send(group, Signal.CONT);
                     paused = false;
                     lastOutputNanos = System.nanoTime(); // the idle clock does not run while paused
                     yield announce("resumed", Methods.PROCESS_RESUMED, requester);
@@ -298,6 +306,11 @@ public final class Execution implements ProcessListener {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Connections following it now. */
+    public int followerCount() {
+        return followers.get();
     }
 
     /** What {@code executions} lists about it. */
@@ -439,8 +452,12 @@ public final class Execution implements ProcessListener {
             return true;
         }
         lastOutputNanos = System.nanoTime();
-        encoders[stream.ordinal()].feed(bytes, offset, length);
+        StreamEncoder encoder = encoders[stream.ordinal()];
+        long linesBefore = encoder.lines();
+        encoder.feed(bytes, offset, length);
         log.publish();
+        bytesRead[stream.ordinal()] += length;
+        observer.output(stream, length, (int) (encoder.lines() - linesBefore));
         if (log.hasRoom()) {
             return true;
         }
@@ -708,10 +725,18 @@ public final class Execution implements ProcessListener {
             lock.unlock();
         }
         ProcessCompleted done = completed;
+        observer.executionFinished(summary(done));
         LOG.info("end   exec={} session={} pid={} exit={} reason={} duration={}s lines={}/{}", id,
                 owner.sessionId(), done.pid(), done.exitCode(), done.reason().wire(),
                 String.format("%.3f", done.executionTime()), done.stdoutLines(), done.stderrLines());
         completion.complete(done);
+    }
+
+    private ExecutionSummary summary(ProcessCompleted done) {
+        return new ExecutionSummary(id, owner.sessionId(), ownership.principal(), owner.remote(), plan.kind(),
+                plan.fromCommand() ? plan.display() : null, plan.fromCommand() ? null : plan.argv(),
+                plan.cwd().toString(), done.pid(), done.reason(), done.exitCode(), done.executionTime(),
+                bytesRead[0], bytesRead[1], startedAtMillis, endedAtMillis);
     }
 
     /** The spawn failed: nothing was shown to anyone, so nothing is left (the group record, the log). */
@@ -745,9 +770,16 @@ public final class Execution implements ProcessListener {
         return s.length() <= 200 ? s : s.substring(0, 199) + "\u2026";
     }
 
+    /** Signals the group, and counts the signal when it reached somebody. */
+    private void send(ProcessGroup g, Signal signal) {
+        if (g.signal(signal)) {
+            observer.signalSent(signal);
+        }
+    }
+
     private void signalQuietly(ProcessGroup g, Signal signal) {
         try {
-            g.signal(signal);
+            send(g, signal);
         } catch (IllegalStateException e) {
             LOG.warn("execution {}: {}", id, e.getMessage());
         }

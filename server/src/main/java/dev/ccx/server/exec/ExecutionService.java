@@ -8,6 +8,7 @@ import dev.ccx.protocol.ExecutionList;
 import dev.ccx.protocol.OnDisconnect;
 import dev.ccx.server.concurrent.Threads;
 import dev.ccx.server.log.LogStore;
+import dev.ccx.server.observe.ServerObserver;
 import dev.ccx.server.process.GroupLedger;
 import dev.ccx.server.process.ProcessEngine;
 import dev.ccx.server.process.ProcessGroup;
@@ -88,12 +89,14 @@ public final class ExecutionService implements AutoCloseable {
      * @param grace           SIGTERM-to-SIGKILL grace period
      * @param maxLineBytes    longest output line delivered whole
      * @param retention       how long executions outlive their connection and their end
+     * @param observer        told about spawns, output, signals and ends
      */
     public ExecutionService(CommandPolicy policy, TimingService timing, boolean predictTimeouts, ProcessEngine engine,
                             LogStore logs, GroupLedger ledger, int maxProcesses, Duration grace, int maxLineBytes,
-                            Retention retention) {
+                            Retention retention, ServerObserver observer) {
         this(policy, timing, predictTimeouts, logs, maxProcesses,
-                new Supervision(Threads.scheduler("timer"), grace.toNanos(), maxLineBytes, engine, ledger), retention);
+                new Supervision(Threads.scheduler("timer"), grace.toNanos(), maxLineBytes, engine, ledger, observer),
+                retention);
     }
 
     ExecutionService(CommandPolicy policy, TimingService timing, boolean predictTimeouts, LogStore logs,
@@ -125,12 +128,19 @@ public final class ExecutionService implements AutoCloseable {
         for (GroupLedger.Leftover l : leftovers) {
             LOG.warn("ending process group {} left by a previous server (pid {}): {}", l.group().pgid(), l.owner(),
                     l.command());
-            l.group().signal(Signal.TERM);
-            l.group().signal(Signal.CONT);
+            send(l.group(), Signal.TERM);
+            send(l.group(), Signal.CONT);
         }
         if (!leftovers.isEmpty()) {
-            timer.schedule(() -> leftovers.forEach(l -> l.group().signal(Signal.KILL)), sup.graceNanos(),
+            sup.observer().leftoversEnded(leftovers.size());
+            timer.schedule(() -> leftovers.forEach(l -> send(l.group(), Signal.KILL)), sup.graceNanos(),
                     TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void send(ProcessGroup group, Signal signal) {
+        if (group.signal(signal)) {
+            sup.observer().signalSent(signal);
         }
     }
 
@@ -318,6 +328,15 @@ public final class ExecutionService implements AutoCloseable {
         return running.size();
     }
 
+    /** Connections following the running executions, counted once per execution they follow. */
+    public int followerCount() {
+        int n = 0;
+        for (Execution e : running.values()) {
+            n += e.followerCount();
+        }
+        return n;
+    }
+
     /** The global limit. */
     public int maxProcesses() {
         return maxProcesses;
@@ -355,7 +374,7 @@ public final class ExecutionService implements AutoCloseable {
         for (Execution e : running.values()) {
             ProcessGroup g = e.group();
             if (g != null) {
-                g.signal(Signal.KILL);
+                send(g, Signal.KILL);
             }
         }
         timer.shutdownNow();

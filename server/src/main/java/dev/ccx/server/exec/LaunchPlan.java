@@ -23,20 +23,31 @@ import java.util.Map;
  *                        ({@code null} before classification)
  * @param expectedSeconds typical duration of this kind of task, or {@code null} when unknown
  * @param stdin           a pipe as stdin ({@code /dev/null} when {@code false})
+ * @param fromCommand     whether the client sent a command string ({@code display}) rather than argv
  */
 public record LaunchPlan(Path program, List<String> argv, Path cwd, Map<String, String> env, String display,
                          Duration timeout, Duration idleTimeout, TaskKey taskKey, String timeoutSource,
-                         Double expectedSeconds, boolean stdin) {
+                         Double expectedSeconds, boolean stdin, boolean fromCommand) {
+
+    /**
+     * {@code claude} when the program is Claude Code (by name, or classified so), else {@code command}: the one
+     * label the metrics split executions by.
+     */
+    public String kind() {
+        boolean claude = (taskKey != null && taskKey.category().equals("claude"))
+                || program.getFileName().toString().equals("claude");
+        return claude ? "claude" : "command";
+    }
 
     /** This plan, classified, keeping the timeout the request gave (or none). */
     public LaunchPlan classified(TaskKey key) {
         return new LaunchPlan(program, argv, cwd, env, display, timeout, idleTimeout, key,
-                timeout != null ? "explicit" : "none", null, stdin);
+                timeout != null ? "explicit" : "none", null, stdin, fromCommand);
     }
 
     /** This plan, classified, with the predicted timeout. */
     public LaunchPlan predicted(Estimate e) {
         return new LaunchPlan(program, argv, cwd, env, display, Durations.ofSeconds(e.timeoutSeconds()), idleTimeout,
-                e.key(), e.source(), e.expectedSeconds(), stdin);
+                e.key(), e.source(), e.expectedSeconds(), stdin, fromCommand);
     }
 }

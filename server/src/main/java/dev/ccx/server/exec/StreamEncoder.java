@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.exec;
 
+import dev.ccx.server.observe.LineSink;
+
 import dev.ccx.protocol.Methods;
 import dev.ccx.protocol.ProcessOutput;
 import dev.ccx.server.log.ExecutionLog;
@@ -20,10 +22,13 @@ final class StreamEncoder {
     private final ExecutionLog log;
     private final OutputChunker chunker = new OutputChunker();
     private final LineSplitter splitter;
+    /** Also gets every line (Claude Code's stdout, for its cost and tokens), or {@code null}. */
+    private final LineSink tap;
     /** Lines delivered; read by whoever finishes the execution, after this stream's end was reported. */
     private long lines;
 
-    StreamEncoder(StdStream stream, String executionId, int maxLineBytes, ExecutionLog log) {
+    StreamEncoder(StdStream stream, String executionId, int maxLineBytes, ExecutionLog log, LineSink tap) {
+        this.tap = tap;
         this.type = stream.wire();
         this.executionId = executionId;
         this.log = log;
@@ -51,6 +56,9 @@ final class StreamEncoder {
             chunker.line(bytes, offset, length, endsLine, (data, truncated, index, total) ->
                     log.append(seq -> Notifications.encode(Methods.PROCESS_OUTPUT,
                             new ProcessOutput(type, data, truncated, index, total, executionId, seq))));
+        }
+        if (tap != null) {
+            tap.line(bytes, offset, length, endsLine);
         }
         if (endsLine) {
             lines++;

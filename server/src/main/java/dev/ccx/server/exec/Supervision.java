@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.exec;
 
+import dev.ccx.server.observe.ServerObserver;
+
 import dev.ccx.server.process.GroupLedger;
 import dev.ccx.server.process.ProcessEngine;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,7 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param maxLineBytes longest line delivered whole
  * @param engine       starts the processes
  * @param ledger       the on-disk record of running groups
+ * @param observer     told about spawns, output, signals and ends
  */
 record Supervision(ScheduledExecutorService timer, long graceNanos, int maxLineBytes, ProcessEngine engine,
-                   GroupLedger ledger) {
+                   GroupLedger ledger, ServerObserver observer) {
 }

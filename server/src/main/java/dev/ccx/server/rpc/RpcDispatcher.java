@@ -7,6 +7,11 @@ import dev.ccx.protocol.DetachResult;
 import dev.ccx.protocol.StdinResult;
 import dev.ccx.server.concurrent.Threads;
 import dev.ccx.server.log.LogPositionException;
+import dev.ccx.server.observe.Refusal;
+import dev.ccx.server.observe.ServerObserver;
+import dev.ccx.protocol.UsageResult;
+import java.util.LinkedHashMap;
+import java.util.function.Supplier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -48,7 +53,7 @@ public final class RpcDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcDispatcher.class);
     private static final List<String> CAPABILITIES =
             List.of("execute", "control", "stream", "argv", "idle_timeout", "multi_execution", "seq", "estimate",
-                    "history", "stats", "attach", "stdin");
+                    "history", "stats", "attach", "stdin", "usage");
     /** The most one {@code stdin} request may carry, decoded. */
     static final int MAX_STDIN_BYTES = 1 << 20;
     /** The most stdin bytes that may wait for one process to read them; more is refused, never queued. */
@@ -59,6 +64,7 @@ public final class RpcDispatcher implements AutoCloseable {
     private final Connected.Limits limits;
     private final Map<String, RpcMethod> methods;
     private final Duration stdinTimeout;
+    private final ServerObserver observer;
     /** Sends the replies that come later (stdin), off the engine's and timer's threads. */
     private final ExecutorService replies = Threads.virtualPerTask("reply");
 
@@ -68,26 +74,31 @@ public final class RpcDispatcher implements AutoCloseable {
      * @param version    the server version for {@code connected}
      * @param limits     the limits announced in {@code connected}
      * @param stdinTimeout how long a {@code stdin} request waits for the process to read
+     * @param usage      what Claude Code runs have cost and used, for {@code usage}
+     * @param observer   told about refused executes
      */
     public RpcDispatcher(ExecutionService executions, TimingService timing, String version,
-                         Connected.Limits limits, Duration stdinTimeout) {
+                         Connected.Limits limits, Duration stdinTimeout, Supplier<UsageResult> usage,
+                         ServerObserver observer) {
         this.executions = executions;
+        this.observer = observer;
         this.stdinTimeout = stdinTimeout;
         this.version = version;
         this.limits = limits;
         TimingMethods timingMethods = new TimingMethods(timing);
-        this.methods = Map.of(
-                Methods.EXECUTE, this::execute,
-                Methods.CONTROL, this::control,
-                Methods.ATTACH, this::attach,
-                Methods.DETACH, this::detach,
-                Methods.EXECUTIONS, call -> call.reply(executions.list(call.session().principal())),
-                Methods.STDIN, this::stdin,
-                Methods.ESTIMATE, timingMethods::estimate,
-                Methods.HISTORY, timingMethods::history,
-                Methods.STATS, timingMethods::stats,
-                Methods.HOOK_STATUS, call -> call.reply(new HookStatus(false,
-                        "ccx runs no hooks; none are configured", List.of())));
+        this.methods = Map.ofEntries(
+                Map.entry(Methods.EXECUTE, this::execute),
+                Map.entry(Methods.CONTROL, this::control),
+                Map.entry(Methods.ATTACH, this::attach),
+                Map.entry(Methods.DETACH, this::detach),
+                Map.entry(Methods.EXECUTIONS, call -> call.reply(executions.list(call.session().principal()))),
+                Map.entry(Methods.STDIN, this::stdin),
+                Map.entry(Methods.ESTIMATE, timingMethods::estimate),
+                Map.entry(Methods.HISTORY, timingMethods::history),
+                Map.entry(Methods.STATS, timingMethods::stats),
+                Map.entry(Methods.USAGE, call -> call.reply(usage.get())),
+                Map.entry(Methods.HOOK_STATUS, call -> call.reply(new HookStatus(false,
+                        "ccx runs no hooks; none are configured", List.of()))));
     }
 
     /** Greets a new session with {@code connected}. */
@@ -100,8 +111,12 @@ public final class RpcDispatcher implements AutoCloseable {
     /** The error sent to a connection refused because {@code max_sessions} are open. */
     public static String sessionLimitError(int maxSessions) {
         return Wire.mapper().writeValueAsString(ErrorMapper.error(ErrorCode.SESSION_LIMIT,
-                "Session limit exceeded: the server already has " + maxSessions + " connections (max_sessions)",
-                Map.of("max", maxSessions), null));
+                sessionLimitMessage(maxSessions), Map.of("max", maxSessions), null));
+    }
+
+    /** Why a connection was refused at {@code max_sessions}. */
+    public static String sessionLimitMessage(int maxSessions) {
+        return "Session limit exceeded: the server already has " + maxSessions + " connections (max_sessions)";
     }
 
     /** Answers a binary frame, which the protocol does not use. */
@@ -173,10 +188,39 @@ public final class RpcDispatcher implements AutoCloseable {
 
     /** Starts the command, then places the result in front of its {@code process.started}. */
     private void execute(Call call) {
-        Execution execution = executions.execute(call.session(), ParamReader.execute(call.params()));
+        Execution execution;
+        try {
+            execution = executions.execute(call.session(), ParamReader.execute(call.params()));
+        } catch (ExecException e) {
+            observer.refused(refusal(call, e));
+            throw e;
+        }
         call.session().follow(execution);
         call.replyInto(execution.ownerCursor(), new ExecuteResult("started", execution.pid(), execution.pid(),
                 execution.id()));
+    }
+
+    /**
+     * A refused execute, for metrics and the audit log: the limit named in the error's data, else the error's
+     * name; the request as sent, but for the environment's values, which may hold secrets (their names stay).
+     */
+    private static Refusal refusal(Call call, ExecException e) {
+        String limit = e.data() instanceof Map<?, ?> data && data.get("limit") instanceof String l ? l : null;
+        Map<String, Object> request = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : call.params().properties()) {
+            JsonNode value = field.getValue();
+            if (value.isNull()) {
+                continue;
+            }
+            if (field.getKey().equals("env") && value.isObject()) {
+                request.put("env_names", List.copyOf(value.propertyNames()));
+            } else {
+                request.put(field.getKey(), Wire.mapper().treeToValue(value, Object.class));
+            }
+        }
+        return new Refusal("execute", limit != null ? limit : e.code().name().toLowerCase(Locale.ROOT),
+                limit != null, e.code().code(), e.getMessage(), call.session().sessionId(), call.session().remote(),
+                request);
     }
 
     private void control(Call call) {

@@ -67,6 +67,11 @@ public final class ClientSession implements ExecOwner {
     }
 
     @Override
+    public String remote() {
+        return connection.remote();
+    }
+
+    @Override
     public String principal() {
         return principal;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ public final class FallbackTimingStore implements TimingStore {
     private final AtomicBoolean usingRedis = new AtomicBoolean();
     private final ScheduledExecutorService probe;
     private volatile boolean closed;
+    private final LongAdder fallbacks = new LongAdder();
 
     /**
      * Takes ownership of both stores (closes them with this one).
@@ -82,6 +84,7 @@ public final class FallbackTimingStore implements TimingStore {
                 degrade(e);
             }
         }
+        fallbacks.increment();
         pending.add(run);
     }
 
@@ -108,6 +111,11 @@ public final class FallbackTimingStore implements TimingStore {
     @Override
     public boolean degraded() {
         return !usingRedis.get();
+    }
+
+    @Override
+    public long fallbacks() {
+        return fallbacks.sum();
     }
 
     /** How many runs wait to be written to Redis. */
@@ -140,6 +148,7 @@ public final class FallbackTimingStore implements TimingStore {
                 degrade(e);
             }
         }
+        fallbacks.increment();
         return fromEmbedded.get();
     }
 

@@ -133,6 +133,11 @@ public final class TimingService implements AutoCloseable {
         return store.degraded();
     }
 
+    /** Calls the embedded store answered in Redis's place (see {@link TimingStore#fallbacks()}). */
+    public long fallbacks() {
+        return store.fallbacks();
+    }
+
     /** Lets pending records reach the store (at most 0.2 s: shutdown must end within grace + 1 s), then closes it. */
     @Override
     public void close() {

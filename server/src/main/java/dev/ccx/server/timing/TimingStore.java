@@ -33,6 +33,14 @@ public interface TimingStore extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Calls the embedded store answered (or took) in Redis's place since start: while degraded, and each call that
+     * failed in Redis. Always 0 without Redis.
+     */
+    default long fallbacks() {
+        return 0;
+    }
+
     @Override
     void close();
 }

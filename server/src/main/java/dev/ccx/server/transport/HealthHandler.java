@@ -12,7 +12,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** {@code GET /health} (a status document) and {@code GET /healthz} (a liveness probe); 404 for anything else. */
+/** {@code GET /health} (a status document) and {@code GET /healthz} (a liveness probe). */
 final class HealthHandler extends Handler.Abstract.NonBlocking {
     private final Supplier<Object> health;
 
@@ -22,13 +22,7 @@ final class HealthHandler extends Handler.Abstract.NonBlocking {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        boolean known = path.equals("/health") || path.equals("/healthz");
-        if (!known) {
-            Response.writeError(request, response, callback, 404, "Not found; try /health or ws://HOST:PORT"
-                    + Wire.PATH);
-            return true;
-        }
+        String path = request.getHttpURI().getPath();
         if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
             Response.writeError(request, response, callback, 405);
             return true;

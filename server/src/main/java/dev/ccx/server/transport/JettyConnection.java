@@ -2,6 +2,8 @@
 package dev.ccx.server.transport;
 
 import dev.ccx.server.session.Connection;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -54,6 +56,12 @@ final class JettyConnection implements Connection {
 
     @Override
     public String remote() {
-        return String.valueOf(session.getRemoteSocketAddress());
+        return address(session.getRemoteSocketAddress());
+    }
+
+    /** {@code host:port}, the same for WebSocket sessions and HTTP requests. */
+    static String address(SocketAddress address) {
+        return address instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(address);
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.transport;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,6 +21,11 @@ import org.eclipse.jetty.server.Request;
  * {@code Authorization: Bearer TOKEN} or as the {@code token} query parameter (for clients that cannot set headers),
  * and it is compared in constant time. Several tokens may be configured: each is its own credentials, named by its
  * fingerprint (never the token itself), and a connection sees only the executions started with the same one.
+ *
+ * <p>The server's own pages (the dashboard) pass the Origin check: an Origin whose host and port are those the
+ * request was sent to. That alone would let a DNS-rebinding page (a hostile name that resolves to 127.0.0.1) in,
+ * so it counts only when the host is an IP address or {@code localhost}, names no other site can take over, or
+ * when a token is required (a rebinding page does not have it).
  */
 final class UpgradeGuard {
     private final Set<String> allowedOrigins;
@@ -33,16 +40,56 @@ final class UpgradeGuard {
         this.tokens = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
+    static final String TOKEN_REQUIRED = "A valid token is required (Authorization: Bearer TOKEN or ?token=TOKEN)";
+
     /** Why the request is refused, or {@code null} when it may upgrade. */
     Refusal check(Request request) {
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-        if (origin != null && !allowedOrigins.contains("*") && !allowedOrigins.contains(origin)) {
-            return new Refusal(403, "Origin " + origin + " is not allowed (see --allowed-origin)");
+        if (origin != null && !allowedOrigins.contains("*") && !allowedOrigins.contains(origin)
+                && !sameOrigin(origin, request)) {
+            return new Refusal(403, "origin", "Origin " + origin + " is not allowed (see --allowed-origin)");
         }
-        if (!tokens.isEmpty() && matching(presentedToken(request)) == null) {
-            return new Refusal(401, "A valid token is required (Authorization: Bearer TOKEN or ?token=TOKEN)");
+        if (!tokenAccepted(request)) {
+            return new Refusal(401, "token", TOKEN_REQUIRED);
         }
         return null;
+    }
+
+    /** Whether the request carries one of the tokens, or none is required. */
+    boolean tokenAccepted(Request request) {
+        return tokens.isEmpty() || matching(presentedToken(request)) != null;
+    }
+
+    /** The client's address, {@code host:port}. */
+    static String remote(Request request) {
+        return Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+    }
+
+    private boolean sameOrigin(String origin, Request request) {
+        URI uri;
+        try {
+            uri = new URI(origin);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+        String scheme = uri.getScheme();
+        String host = uri.getHost();
+        if (host == null || !("http".equals(scheme) || "https".equals(scheme))) {
+            return false;
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        String served = Request.getServerName(request);
+        if (!host.equalsIgnoreCase(served) && !host.equalsIgnoreCase("[" + served + "]")) {
+            return false;
+        }
+        if (port != Request.getServerPort(request)) {
+            return false;
+        }
+        return !tokens.isEmpty() || host.equalsIgnoreCase("localhost") || isIpLiteral(host);
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.startsWith("[") || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 
     private static String presentedToken(Request request) {
@@ -86,8 +133,9 @@ final class UpgradeGuard {
 
     /**
      * @param status  HTTP status to answer with
+     * @param rule    which rule refused it: {@code origin} or {@code token}
      * @param message why, in the response body
      */
-    record Refusal(int status, String message) {
+    record Refusal(int status, String rule, String message) {
     }
 }

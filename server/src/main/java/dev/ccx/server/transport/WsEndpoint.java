@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.transport;
 
+import dev.ccx.protocol.ErrorCode;
+import dev.ccx.server.observe.Refusal;
+import dev.ccx.server.observe.ServerObserver;
 import dev.ccx.server.rpc.RpcDispatcher;
 import dev.ccx.server.session.ClientSession;
 import dev.ccx.server.session.SessionHub;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -20,9 +24,11 @@ public final class WsEndpoint implements Session.Listener.AutoDemanding {
     private final SessionHub hub;
     private final RpcDispatcher dispatcher;
     private final String principal;
+    private final ServerObserver observer;
     private volatile ClientSession session;
 
-    WsEndpoint(SessionHub hub, RpcDispatcher dispatcher, String principal) {
+    WsEndpoint(SessionHub hub, RpcDispatcher dispatcher, String principal, ServerObserver observer) {
+        this.observer = observer;
         this.hub = hub;
         this.dispatcher = dispatcher;
         this.principal = principal;
@@ -32,6 +38,8 @@ public final class WsEndpoint implements Session.Listener.AutoDemanding {
     public void onWebSocketOpen(Session ws) {
         ClientSession s = hub.open(new JettyConnection(ws), principal);
         if (s == null) {
+            observer.refused(new Refusal("connect", "max_sessions", true, ErrorCode.SESSION_LIMIT.code(),
+                    RpcDispatcher.sessionLimitMessage(hub.maxSessions()), null, JettyConnection.address(ws.getRemoteSocketAddress()), Map.of()));
             // Tell the client why before closing, as the original did (its code -32003, then close 1008).
             ws.sendText(RpcDispatcher.sessionLimitError(hub.maxSessions()),
                     Callback.from(() -> ws.close(1008, "Session limit exceeded", Callback.NOOP),

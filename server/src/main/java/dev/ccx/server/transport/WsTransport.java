@@ -3,22 +3,32 @@ package dev.ccx.server.transport;
 
 import dev.ccx.protocol.Wire;
 import dev.ccx.server.concurrent.Threads;
+import dev.ccx.server.observe.Refusal;
+import dev.ccx.server.observe.ServerObserver;
 import dev.ccx.server.rpc.RpcDispatcher;
 import dev.ccx.server.session.SessionHub;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
- * The Jetty server: WebSocket on {@link Wire#PATH}, health on {@code /health} and {@code /healthz}. Request
- * handling may run on virtual threads; Jetty's selector threads stay platform threads.
+ * The Jetty server: WebSocket on {@link Wire#PATH}, health on {@code /health} and {@code /healthz}, metrics on
+ * {@code /metrics}, the dashboard on {@code /}. Request handling may run on virtual threads; Jetty's selector
+ * threads stay platform threads.
  */
 public final class WsTransport implements AutoCloseable {
     private static final Duration MIN_IDLE = Duration.ofSeconds(30);
@@ -33,9 +43,11 @@ public final class WsTransport implements AutoCloseable {
      * @param hub        where sessions are admitted
      * @param dispatcher where requests go
      * @param health     builds the {@code /health} document
+     * @param scrape     writes the metrics for {@code /metrics}
+     * @param observer   told about refused upgrades, scrapes and sessions
      */
     public WsTransport(TransportSettings settings, SessionHub hub, RpcDispatcher dispatcher,
-                       Supplier<Object> health) {
+                       Supplier<Object> health, Scrape scrape, ServerObserver observer) {
         // Selector and acceptor stay on a few platform threads; everything that may block runs on virtual threads,
         // so the pool never grows with the number of connections.
         QueuedThreadPool threads = new QueuedThreadPool(MAX_PLATFORM_THREADS, MIN_PLATFORM_THREADS, 60_000, -1,
@@ -61,17 +73,46 @@ public final class WsTransport implements AutoCloseable {
             container.addMapping(Wire.PATH, (request, response, callback) -> {
                 UpgradeGuard.Refusal refusal = guard.check(request);
                 if (refusal != null) {
+                    observer.refused(new Refusal("connect", refusal.rule(), false, refusal.status(),
+                            refusal.message(), null, UpgradeGuard.remote(request), upgradeRequest(request)));
                     if (refusal.status() == 401) {
                         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
                     }
                     Response.writeError(request, response, callback, refusal.status(), refusal.message());
                     return null;
                 }
-                return new WsEndpoint(hub, dispatcher, guard.principal(request));
+                return new WsEndpoint(hub, dispatcher, guard.principal(request), observer);
             });
         });
-        ws.setHandler(new HealthHandler(health));
+        PathMappingsHandler routes = new PathMappingsHandler();
+        HealthHandler healthHandler = new HealthHandler(health);
+        routes.addMapping(PathSpec.from("/health"), healthHandler);
+        routes.addMapping(PathSpec.from("/healthz"), healthHandler);
+        routes.addMapping(PathSpec.from("/metrics"), new MetricsHandler(guard, scrape, observer));
+        routes.addMapping(PathSpec.from("/"), new DashboardHandler());
+        ws.setHandler(routes);
         server.setHandler(ws);
+    }
+
+    /** What the audit log keeps of a refused upgrade: never the token. */
+    private static Map<String, Object> upgradeRequest(Request request) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("path", request.getHttpURI().getPath());
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin != null) {
+            r.put("origin", origin);
+        }
+        String agent = request.getHeaders().get(HttpHeader.USER_AGENT);
+        if (agent != null) {
+            r.put("user_agent", agent);
+        }
+        return r;
+    }
+
+    /** Writes the metrics in the format {@code accept} asks for and returns its content type. */
+    @FunctionalInterface
+    public interface Scrape {
+        String write(String accept, OutputStream out) throws IOException;
     }
 
     /** Binds and starts serving. */

@@ -10,6 +10,7 @@ import dev.ccx.protocol.Wire;
 import dev.ccx.server.concurrent.Threads;
 import dev.ccx.server.log.Cursor;
 import dev.ccx.server.log.LogStore;
+import dev.ccx.server.observe.ServerObserver;
 import dev.ccx.server.process.Engines;
 import dev.ccx.server.process.GroupLedger;
 import dev.ccx.server.process.ProcessEngine;
@@ -68,6 +69,11 @@ class ExecutionEndsTest {
         }
 
         @Override
+        public String remote() {
+            return "test";
+        }
+
+        @Override
         public boolean tryAcquireSlot() {
             return free.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0;
         }
@@ -99,7 +105,7 @@ class ExecutionEndsTest {
         LogStore logs = new LogStore(dir.resolve("logs"), new LogStore.Limits(1 << 16, 1 << 20, 1 << 20, 1 << 22, 1 << 22));
         ExecutionService service = new ExecutionService(new CommandPolicy("/bin/sh", Set.of(), System.getenv(), dir),
                 timing, false, logs, 1, new Supervision(timer, Duration.ofMillis(200).toNanos(), 1 << 20, engine,
-                new GroupLedger(dir)), new Retention(Duration.ofSeconds(60), Duration.ofSeconds(60),
+                new GroupLedger(dir), ServerObserver.NONE), new Retention(Duration.ofSeconds(60), Duration.ofSeconds(60),
                 Duration.ofSeconds(60), 10));
         open.add(timing);
         open.add(logs);
