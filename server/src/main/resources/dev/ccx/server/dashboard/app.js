@@ -305,6 +305,8 @@
     }
   }
 
+  const rowParts = new WeakMap(); // row -> its cells, so a refresh touches only what changed
+
   function makeRow(id) {
     const row = document.createElement('div');
     row.className = 'execution';
@@ -321,6 +323,7 @@
     const dur = el('div', 'dur');
     facts.append(reason, code, pid, keep);
     row.append(cmd, when, facts, dur);
+    rowParts.set(row, {cmd, when, reason, code, pid, keep, dur});
     row.addEventListener('click', () => select(id));
     row.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' || event.key === ' ') {
@@ -338,22 +341,22 @@
   }
 
   function updateRow(row, e, now) {
-    const q = (cls) => row.querySelector('.' + cls);
+    const f = rowParts.get(row);
     const running = e.status === 'running';
-    setText(q('cmd'), e.command);
-    q('cmd').title = e.command || '';
+    setText(f.cmd, e.command);
+    f.cmd.title = e.command || '';
     const reason = running ? 'running' : String(e.reason || e.status || '');
-    const reasonEl = q('reason');
+    const reasonEl = f.reason;
     setText(reasonEl, reason);
     reasonEl.className = 'reason r-' + reason.replace(/[^a-z_]/g, '') +
         (!running && e.exit_code !== 0 ? ' failed' : '');
-    setText(q('code'), running || e.exit_code === null || e.exit_code === undefined ? '' :
+    setText(f.code, running || e.exit_code === null || e.exit_code === undefined ? '' :
         (e.reason === 'exit' ? 'exit ' : 'code ') + e.exit_code);
-    setText(q('pid'), e.pid ? 'pid ' + e.pid : '');
-    setText(q('keep'), e.on_disconnect === 'keep' ? 'kept' : '');
-    setText(q('when'), fmtTime(e.started_at));
+    setText(f.pid, e.pid ? 'pid ' + e.pid : '');
+    setText(f.keep, e.on_disconnect === 'keep' ? 'kept' : '');
+    setText(f.when, fmtTime(e.started_at));
     const end = running ? now : (e.ended_at || now);
-    setText(q('dur'), fmtDuration(Math.max(0, end - e.started_at)));
+    setText(f.dur, fmtDuration(Math.max(0, end - e.started_at)));
     row.classList.toggle('is-running', running);
     row.setAttribute('aria-selected', String(e.execution_id === state.selected));
     row.setAttribute('aria-label', reason + ': ' + e.command);
@@ -396,6 +399,9 @@
 
   /** After a reconnection: follow the selected execution again from the last seq shown, so nothing repeats. */
   function reattach() {
+    if (state.selStatus === 'completed' && state.lastSeq > 0) {
+      return; // its process.completed is shown: nothing more will come
+    }
     const gen = ++state.selectGen;
     attach(gen, state.lastSeq);
   }
@@ -824,7 +830,7 @@
 
   /** A bar to p50 and a whisker on to p95, on a log scale shared by every task. */
   function barChart(p50, p95, scale) {
-    const w = 110;
+    const w = 90;
     const h = 12;
     const x = (v) => {
       const f = Math.log(Math.max(v, scale.lo) / scale.lo) / Math.log(scale.hi / scale.lo || 2);
