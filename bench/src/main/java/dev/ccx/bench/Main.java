@@ -58,7 +58,7 @@ public final class Main {
                 }
                 case "scrape" -> Observe.scrape(a.uri("url"), a.integer("running", 1000), a.integer("warmup", 50),
                         a.integer("count", 500), r, key);
-                case "lines-follow" -> Observe.linesFollow(a.uri("url"), a.str("gen"), a.str("browser"),
+                case "lines-follow" -> Observe.linesFollow(a.uri("url"), a.str("gen"), a.str("browser"), a.pid("pid"),
                         a.integer("lines", 1_000_000), a.integer("warmup", 1), a.integer("runs", 5), r, key);
                 case "observe-report" -> System.out.print(ObserveReport.render(Path.of(a.str("in"))));
                 case "reattach-report" -> System.out.print(ReattachReport.render(Path.of(a.str("in"))));
@@ -116,7 +116,7 @@ public final class Main {
                   lines-pair --urls WS,WS --pids PID,PID --labels A,B --gen PATH [--lines 1000000 --warmup 2
                              --runs 5] --key K --out FILE
                   scrape     --url WS [--running 1000 --warmup 50 --count 500] --key K --out FILE
-                  lines-follow --url WS --gen PATH --browser CHROMIUM [--lines 1000000 --warmup 1 --runs 5] --key K
+                  lines-follow --url WS --gen PATH --browser CHROMIUM --pid PID [--lines 1000000 --warmup 1 --runs 5] --key K
                              --out FILE
                   observe-report --in FILE
                   reattach-report --in FILE

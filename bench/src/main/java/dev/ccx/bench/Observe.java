@@ -6,8 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +20,9 @@ final class Observe {
     private static final int BUFFER = 1 << 20;
     private static final int TIMEOUT_MS = 60_000;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Chromium's start-up work (profile, fonts, the page's first requests) is over well within this. */
+    private static final long SETTLE_MILLIS = 5_000;
+    private static final long IDLE_WINDOW_MILLIS = 500;
 
     private Observe() {
     }
@@ -93,62 +94,60 @@ final class Observe {
     }
 
     /**
-     * (b) with and without the dashboard following, interleaved: each run starts {@code sh -c 'read go && exec GEN
-     * N'} with a stdin pipe, opens the dashboard on it in a fresh headless Chromium (the dashboard variant), waits
-     * until {@code ccx_followers} says it is attached, then writes {@code go} and times from there to the last line.
+     * (b) with and without the dashboard following, interleaved. One headless Chromium shows the dashboard for the
+     * whole run, as an operator's tab would; it settles before the first run. Each run starts {@code sh -c 'read go
+     * && exec GEN N'} with a stdin pipe; in the dashboard variant the page is pointed at it (its address's hash,
+     * set over the DevTools protocol), and the run waits until {@code ccx_followers} says the page is attached;
+     * then it writes {@code go} and times from there to the last line. In the other variant the page still shows
+     * the previous execution, which has ended.
      */
-    static void linesFollow(URI url, String gen, String browser, int lines, int warmup, int runs, Results r,
-                            String key) throws Exception {
+    static void linesFollow(URI url, String gen, String browser, long serverPid, int lines, int warmup, int runs,
+                            Results r, String key) throws Exception {
         URI http = URI.create("http://" + url.getHost() + ":" + url.getPort());
         String params = "{\"argv\":[\"sh\",\"-c\",\"read go && exec " + gen + " " + lines + "\"],\"stdin\":true}";
         List<Double> alone = new ArrayList<>();
         List<Double> followed = new ArrayList<>();
+        List<Double> browserCpu = new ArrayList<>();
+        List<Double> serverCpuAlone = new ArrayList<>();
+        List<Double> serverCpuFollowed = new ArrayList<>();
         long id = 0;
         try (RawWs ws = CcxClient.open(url, BUFFER, TIMEOUT_MS);
-             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+             Chromium chromium = Chromium.open(browser, http.resolve("/"))) {
+            Thread.sleep(SETTLE_MILLIS);
             for (int i = 0; i < 2 * (warmup + runs); i++) {
                 boolean dashboard = i % 2 == 1;
+                awaitIdle(chromium); // what the page did for the run before is over
                 ws.sendText(CcxClient.executeRequest(++id, params));
                 String executionId = awaitStarted(ws);
-                Process chromium = null;
-                Path profile = null;
-                try {
+                if (dashboard) {
+                    chromium.evaluate("location.hash = '#" + executionId + "'");
+                }
+                awaitFollowers(client, http.resolve("/metrics"), dashboard ? 2 : 1);
+                double cpu0 = chromium.cpuSeconds();
+                long server0 = ProcStat.cpuTicks(serverPid);
+                ws.sendText("{\"jsonrpc\":\"2.0\",\"id\":" + (++id) + ",\"method\":\"stdin\",\"params\":{"
+                        + "\"execution_id\":\"" + executionId + "\",\"data\":\"go\\n\",\"eof\":true}}");
+                long t0 = System.nanoTime();
+                LineVerifier v = new LineVerifier();
+                CcxClient.Outcome o = CcxClient.follow(ws, executionId, v::ccxData);
+                if (v.count() != lines) {
+                    throw new BenchFailure("received " + v.count() + " of " + lines + " lines");
+                }
+                CcxClient.requireCompleted(o, lines);
+                double seconds = (o.lastOutputNanos() - t0) / 1e9;
+                double lps = lines / seconds;
+                double cpu = (chromium.cpuSeconds() - cpu0) / seconds;
+                double serverCpu = (ProcStat.cpuTicks(serverPid) - server0) / ProcStat.HZ / seconds;
+                boolean measured = i >= 2 * warmup;
+                System.err.printf("%s run %d %s%s: %.0f lines/s, ccx %.0f%% and Chromium %.0f%% of a core%n", key,
+                        i / 2 + 1, dashboard ? "with the dashboard" : "alone", measured ? "" : " (warmup)", lps,
+                        100 * serverCpu, 100 * cpu);
+                if (measured) {
+                    (dashboard ? followed : alone).add(lps);
+                    (dashboard ? serverCpuFollowed : serverCpuAlone).add(serverCpu);
                     if (dashboard) {
-                        profile = Files.createTempDirectory("ccx-bench-chromium");
-                        chromium = new ProcessBuilder(browser, "--headless=new", "--no-sandbox", "--disable-gpu",
-                                "--disable-dev-shm-usage", "--disable-background-networking",
-                                "--disable-component-update", "--disable-sync", "--no-first-run",
-                                "--user-data-dir=" + profile, "--window-size=1280,800",
-                                http.resolve("/#" + executionId).toString())
-                                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                    }
-                    awaitFollowers(client, http.resolve("/metrics"), dashboard ? 2 : 1);
-                    ws.sendText("{\"jsonrpc\":\"2.0\",\"id\":" + (++id) + ",\"method\":\"stdin\",\"params\":{"
-                            + "\"execution_id\":\"" + executionId + "\",\"data\":\"go\\n\",\"eof\":true}}");
-                    long t0 = System.nanoTime();
-                    LineVerifier v = new LineVerifier();
-                    CcxClient.Outcome o = CcxClient.follow(ws, executionId, v::ccxData);
-                    if (v.count() != lines) {
-                        throw new BenchFailure("received " + v.count() + " of " + lines + " lines");
-                    }
-                    CcxClient.requireCompleted(o, lines);
-                    double lps = lines / ((o.lastOutputNanos() - t0) / 1e9);
-                    boolean measured = i >= 2 * warmup;
-                    System.err.printf("%s run %d %s%s: %.0f lines/s%n", key, i / 2 + 1,
-                            dashboard ? "with the dashboard" : "alone", measured ? "" : " (warmup)", lps);
-                    if (measured) {
-                        (dashboard ? followed : alone).add(lps);
-                    }
-                } finally {
-                    if (chromium != null) {
-                        chromium.descendants().forEach(ProcessHandle::destroyForcibly);
-                        chromium.destroyForcibly();
-                        chromium.waitFor(10, TimeUnit.SECONDS);
-                    }
-                    if (profile != null) {
-                        try (var files = Files.walk(profile)) {
-                            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                        }
+                        browserCpu.add(cpu);
                     }
                 }
             }
@@ -156,15 +155,39 @@ final class Observe {
         }
         double a = Stats.median(alone.stream().mapToDouble(Double::doubleValue).toArray());
         double f = Stats.median(followed.stream().mapToDouble(Double::doubleValue).toArray());
+        double c = Stats.median(browserCpu.stream().mapToDouble(Double::doubleValue).toArray());
         System.err.printf("%s: median %.0f lines/s alone, %.0f with the dashboard following: %.1f%% slower%n", key,
                 a, f, 100 * (1 - f / a));
         r.put(key + ".lines", lines);
         r.put(key + ".runs", runs);
         r.put(key + ".alone_lines_per_s", a);
         r.put(key + ".dashboard_lines_per_s", f);
-        r.put(key + ".alone_all", alone.toString());
-        r.put(key + ".dashboard_all", followed.toString());
+        r.put(key + ".alone_all", rounded(alone));
+        r.put(key + ".dashboard_all", rounded(followed));
         r.put(key + ".slower_pct", 100 * (1 - f / a));
+        r.put(key + ".browser_cpu_pct", 100 * c);
+        r.put(key + ".server_cpu_alone_pct", 100 * Stats.median(serverCpuAlone.stream().mapToDouble(Double::doubleValue)
+                .toArray()));
+        r.put(key + ".server_cpu_dashboard_pct", 100 * Stats.median(serverCpuFollowed.stream()
+                .mapToDouble(Double::doubleValue).toArray()));
+    }
+
+    /** Waits until Chromium uses under a tenth of a core for half a second (30 s at most). */
+    private static void awaitIdle(Chromium chromium) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() - deadline < 0) {
+            double before = chromium.cpuSeconds();
+            Thread.sleep(IDLE_WINDOW_MILLIS);
+            if ((chromium.cpuSeconds() - before) / (IDLE_WINDOW_MILLIS / 1e3) < 0.1) {
+                return;
+            }
+        }
+        System.err.println("Chromium was still busy after 30 s; measuring anyway");
+    }
+
+    private static String rounded(List<Double> values) {
+        return values.stream().map(v -> String.format(java.util.Locale.ROOT, "%,.0f", v))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** Reads the execute result and the {@code process.started} after it; returns the execution id. */

@@ -39,13 +39,18 @@ final class ObserveReport extends MarkdownReport {
         if (has("follow.")) {
             line("");
             line("**(b) with the dashboard following** — " + fmtInt(num("follow.lines")) + " lines of 100 B, "
-                    + get("follow.runs") + " runs per variant after warm-up, interleaved; the dashboard in a fresh "
-                    + "headless Chromium, attached before the first line (`ccx_followers` = 2). lines/s, median:");
+                    + get("follow.runs") + " runs per variant after warm-up, interleaved; the dashboard open in one "
+                    + "headless Chromium for the whole run, pointed at the execution and attached before its first "
+                    + "line (`ccx_followers` = 2), or still showing the previous one. lines/s, median:");
             line("");
-            row("Alone", "Dashboard following", "Slower by", "goal", "runs alone", "runs with the dashboard");
-            row("---:", "---:", "---:", "---", "---", "---");
+            row("Alone", "Dashboard following", "Slower by", "goal", "ccx CPU alone / following",
+                    "Chromium CPU following", "runs alone", "runs with the dashboard");
+            row("---:", "---:", "---:", "---", "---:", "---:", "---", "---");
             row(fmtInt(num("follow.alone_lines_per_s")), fmtInt(num("follow.dashboard_lines_per_s")),
                     fmt1(num("follow.slower_pct")) + "%", "≤ 5%: " + met(num("follow.slower_pct") <= 5),
+                    fmt1(num("follow.server_cpu_alone_pct")) + "% / " + fmt1(num("follow.server_cpu_dashboard_pct"))
+                            + "% of a core",
+                    fmt1(num("follow.browser_cpu_pct")) + "% of a core",
                     get("follow.alone_all"), get("follow.dashboard_all"));
         }
         for (String k : m.keySet()) {

@@ -8,6 +8,16 @@
   const CHUNK = 500;                // output lines per block in the DOM
   const MAX_LINE_CHARS = 100000;    // a line longer than this (sent in chunks) is shown cut
   const CALL_TIMEOUT_MS = 15000;
+  // A flood: more live lines than anyone can read (FLOOD_LINES within FLOOD_WINDOW_MS). The page then drops its
+  // connection (a detach would still deliver the megabytes already in flight, each parsed and thrown away) and
+  // reconnects at once. From then on, every SAMPLE_EVERY_MS, it attaches from the newest SAMPLE_LINES, shows them,
+  // and drops the connection again. A process printing a million lines a second costs the browser, and the server,
+  // little (docs/dashboard.md).
+  const FLOOD_LINES = 200;
+  const FLOOD_WINDOW_MS = 100;
+  const SAMPLE_LINES = 200;
+  const SAMPLE_EVERY_MS = 2000;
+  const SAMPLE_WAIT_MS = 500;       // a sample that has not filled by then ends anyway
   const TOKEN_KEY = 'ccx.token';    // sessionStorage only: the tab forgets it when it closes
 
   const $ = (id) => document.getElementById(id);
@@ -37,6 +47,13 @@
     lineCount: 0,
     dropped: 0,
     listBusy: false,
+    liveFrom: Infinity,             // seq from which notifications are live, not replayed (the attach's next_seq)
+    windowStart: 0,                 // flood detection: when the current window began, and live lines in it
+    windowLines: 0,
+    sampling: false,                // in a flood: detached, sampling the tail once a second
+    sampleTimer: null,
+    sampleLeft: 0,                  // lines the current sample still takes
+    skipped: 0,                     // notifications skipped while sampling
     statsKey: null,
   };
 
@@ -51,7 +68,9 @@
     clearTimeout(state.retryTimer);
     state.retryTimer = null;
     $('retry').hidden = true;
-    setConn('connecting', 'connecting…');
+    if (!state.sampling) { // a sample's new connection is not news
+      setConn('connecting', 'connecting…');
+    }
     let opened = false;
     let ws;
     try {
@@ -77,15 +96,8 @@
       if (state.ws !== ws) {
         return;
       }
-      state.ws = null;
       const wasConnected = state.connected;
-      state.connected = false;
-      state.attached = false;
-      for (const [, p] of state.pending) {
-        clearTimeout(p.timer);
-        p.reject({code: 'closed', message: 'connection closed'});
-      }
-      state.pending.clear();
+      forgetSocket();
       if (!opened) {
         diagnose();
       } else {
@@ -95,6 +107,30 @@
         scheduleRetry('connection lost');
       }
     };
+  }
+
+  /** The current socket is gone (or dropped on purpose): nothing more is expected on it. */
+  function forgetSocket() {
+    state.ws = null;
+    state.connected = false;
+    state.attached = false;
+    for (const [, p] of state.pending) {
+      clearTimeout(p.timer);
+      p.reject({code: 'closed', message: 'connection closed'});
+    }
+    state.pending.clear();
+  }
+
+  /** Drops the connection with whatever is in flight on it unread, and opens a new one at once. */
+  function restartSocket() {
+    const ws = state.ws;
+    if (ws) {
+      ws.onmessage = null; // from now on, nothing that arrives on it is even parsed
+      ws.onclose = null;
+      forgetSocket();
+      ws.close(1000, 'The dashboard samples a flood');
+    }
+    connect();
   }
 
   // The socket closed before it opened. A browser is not told why, so ask the server with a plain request that
@@ -228,6 +264,9 @@
     $('retry').hidden = true;
     setConn('up', 'connected' + (params.version ? ' · ccx ' + params.version : ''));
     refreshExecutions();
+    if (state.sampling) {
+      return; // a connection opened for the next sample: the sample timer attaches
+    }
     refreshStats();
     refreshUsage();
     if (state.selected) {
@@ -394,7 +433,15 @@
         return;
       }
     }
-    await attach(gen, 0);
+    // A long log is replayed from near its end: the pane keeps MAX_LINES lines anyway.
+    const listed = state.selInfo && typeof state.selInfo.last_seq === 'number' ? state.selInfo.last_seq : 0;
+    const from = Math.max(0, listed - MAX_LINES);
+    if (from > 0) {
+      note('The first ' + fmtCount(from) + ' notifications are not shown; the newest ' + fmtCount(MAX_LINES)
+          + ' follow.');
+      state.lastSeq = from;
+    }
+    await attach(gen, from);
   }
 
   /** After a reconnection: follow the selected execution again from the last seq shown, so nothing repeats. */
@@ -418,6 +465,9 @@
         return;
       }
       state.attached = true;
+      state.liveFrom = typeof result.next_seq === 'number' ? result.next_seq : 0;
+      state.windowStart = 0;
+      state.windowLines = 0;
       if (result.oldest_seq > fromSeq + 1 && fromSeq > 0) {
         note('Output from seq ' + (fromSeq + 1) + ' to ' + (result.oldest_seq - 1) + ' is no longer kept.');
       }
@@ -473,6 +523,13 @@
     switch (method) {
       case 'process.output':
         onOutput(p);
+        if (state.sampling) {
+          if (--state.sampleLeft <= 0) {
+            endSample();
+          }
+        } else if (p.seq >= state.liveFrom) {
+          countLive();
+        }
         return;
       case 'process.started': {
         const bits = ['started', 'pid ' + p.pid];
@@ -543,6 +600,78 @@
       state.partial[type] = null;
     }
     push(clean(data) + (cut ? ' … [' + cut + ' more characters not shown]' : ''), type === 'stderr' ? 'stderr' : '');
+  }
+
+  // ---- floods -------------------------------------------------------------------------------------------------
+
+  function countLive() {
+    const now = performance.now();
+    if (now - state.windowStart > FLOOD_WINDOW_MS) {
+      state.windowStart = now;
+      state.windowLines = 0;
+    }
+    if (++state.windowLines > FLOOD_LINES) {
+      startSampling();
+    }
+  }
+
+  function startSampling() {
+    state.sampling = true;
+    state.skipped = 0;
+    note('Output is arriving faster than anyone can read it: showing its newest lines once a second. Replay it '
+        + 'whole with `ccx attach ' + state.selected + '`.');
+    endSample();
+    state.sampleTimer = setInterval(sample, SAMPLE_EVERY_MS);
+  }
+
+  /** Stops following for now: the connection goes, with whatever is in flight on it unread. */
+  function endSample() {
+    flushPartials();
+    restartSocket();
+  }
+
+  function stopSampling() {
+    state.sampling = false;
+    clearInterval(state.sampleTimer);
+    state.sampleTimer = null;
+  }
+
+  /** Every SAMPLE_EVERY_MS in a flood: the newest lines, or, when the flood is over, following again as usual. */
+  async function sample() {
+    const gen = state.selectGen;
+    if (!state.connected) {
+      return; // the new connection is not up yet: next time
+    }
+    await refreshExecutions();
+    if (gen !== state.selectGen || !state.sampling || !state.connected) {
+      return;
+    }
+    const info = state.executions.find((x) => x.execution_id === state.selected);
+    if (!info) {
+      return;
+    }
+    const newest = info.last_seq;
+    const from = Math.max(state.lastSeq, newest - SAMPLE_LINES);
+    if (from > state.lastSeq) {
+      state.skipped += from - state.lastSeq;
+      meta('… ' + fmtCount(from - state.lastSeq) + ' lines skipped (' + fmtCount(state.skipped) + ' in all)');
+      state.lastSeq = from;
+    }
+    if (info.status !== 'running' || newest - from < SAMPLE_LINES) {
+      // Ended (the rest, process.completed included, comes with this attach), or fewer new lines than a sample
+      // in a second: the flood is over, follow as usual.
+      stopSampling();
+      await attach(gen, from);
+      return;
+    }
+    state.sampleLeft = SAMPLE_LINES;
+    const ws = state.ws;
+    await attach(gen, from);
+    setTimeout(() => {
+      if (state.ws === ws && state.sampling && gen === state.selectGen) {
+        endSample();
+      }
+    }, SAMPLE_WAIT_MS);
   }
 
   function flushPartials() {
@@ -630,6 +759,8 @@
   }
 
   function clearOutput() {
+    stopSampling();
+    state.liveFrom = Infinity;
     state.queue = [];
     state.lastSeq = 0;
     state.lineCount = 0;
@@ -707,6 +838,14 @@
     const id = state.selected;
     if (!id) {
       return;
+    }
+    if (state.sampling && state.connected) {
+      // The server takes controls from connections that follow the execution: follow it again, from near its end.
+      stopSampling();
+      const info = state.executions.find((x) => x.execution_id === id);
+      const from = Math.max(state.lastSeq, info ? info.last_seq - SAMPLE_LINES : 0);
+      state.lastSeq = from;
+      await attach(++state.selectGen, from);
     }
     try {
       await call('control', {type, execution_id: id});

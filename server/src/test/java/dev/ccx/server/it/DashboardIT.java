@@ -97,6 +97,30 @@ class DashboardIT {
         }
     }
 
+    /**
+     * A flood is more than a page can show: it drops its connection (with what is in flight), then takes the newest
+     * lines now and then, says how many it skipped, and shows the end. Its pane never holds the whole flood.
+     */
+    @Test
+    void aFloodIsSampledAndItsEndIsShown() {
+        try (TestClient client = server.connect()) {
+            TestClient.Started run = client.execute(Map.of("command", "read go; seq 1 300000; echo flood-over",
+                    "stdin", true, "on_disconnect", "keep"));
+            client.call("detach", Map.of("execution_id", run.id())); // the page is its only follower
+            open(server);
+            select(run.id());
+            browser.until(WAIT, "the page attached", d -> client.listed(run.id()).get("followers").intValue() == 1);
+            client.call("stdin", Map.of("execution_id", run.id(), "data", "go\n", "eof", true));
+            browser.until(Duration.ofSeconds(20), "the end of the flood shown", d -> output().contains("flood-over"));
+            assertThat(text("#output-note")).contains("faster than anyone can read");
+            assertThat(output()).contains("lines skipped");
+            List<String> shown = lines();
+            assertThat(shown.size()).as("lines in the pane").isLessThan(5_000);
+            assertThat(shown).contains("299999", "300000");
+            assertThat(client.listed(run.id()).get("reason").stringValue()).isEqualTo("exit");
+        }
+    }
+
     @Test
     void reloadReplaysEarlierOutputThenFollows() {
         try (TestClient client = server.connect()) {
