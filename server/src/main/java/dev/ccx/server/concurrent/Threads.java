@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.concurrent;
 
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +65,15 @@ public final class Threads {
     /** A fixed pool of {@code n} platform threads. */
     public static ExecutorService platformPool(String name, int n) {
         return Executors.newFixedThreadPool(n, platform(name));
+    }
+
+    /**
+     * One platform thread with room for {@code queued} tasks waiting; more are refused
+     * ({@link RejectedExecutionException}) instead of piling up.
+     */
+    public static ExecutorService platformQueue(String name, int queued) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queued),
+                platform(name));
     }
 
     /** A new virtual thread per task. */

@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
@@ -16,22 +18,27 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code GET /metrics}: the Prometheus exposition, behind the same token as the WebSocket. {@code HEAD} answers
- * 200 or 401 without scraping, so a page can check a token cheaply. Runs on a virtual thread (the scrape reads
- * the JVM's beans), never on a selector.
+ * 200 or 401 without scraping, so a page can check a token cheaply.
+ *
+ * <p>The scrape runs on one platform thread of its own: never on a selector, and not on a virtual thread, where
+ * the same scrape measured five times slower (2.5 ms against 0.5 ms). Scrapes queue behind each other there, a
+ * few at most (then 503), which also bounds what a burst of them can take from the executions.
  */
-final class MetricsHandler extends Handler.Abstract {
+final class MetricsHandler extends Handler.Abstract.NonBlocking {
     private final UpgradeGuard guard;
     private final WsTransport.Scrape scrape;
     private final ServerObserver observer;
+    private final Executor scraper;
 
-    MetricsHandler(UpgradeGuard guard, WsTransport.Scrape scrape, ServerObserver observer) {
+    MetricsHandler(UpgradeGuard guard, WsTransport.Scrape scrape, ServerObserver observer, Executor scraper) {
+        this.scraper = scraper;
         this.guard = guard;
         this.scrape = scrape;
         this.observer = observer;
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) throws IOException {
+    public boolean handle(Request request, Response response, Callback callback) {
         boolean head = HttpMethod.HEAD.is(request.getMethod());
         if (!head && !HttpMethod.GET.is(request.getMethod())) {
             Response.writeError(request, response, callback, 405);
@@ -50,10 +57,21 @@ final class MetricsHandler extends Handler.Abstract {
             callback.succeeded();
             return true;
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-        String contentType = scrape.write(request.getHeaders().get(HttpHeader.ACCEPT), body);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        response.write(true, ByteBuffer.wrap(body.toByteArray()), callback);
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        try {
+            scraper.execute(() -> {
+                try {
+                    ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, scrape.write(accept, body));
+                    response.write(true, ByteBuffer.wrap(body.toByteArray()), callback);
+                } catch (IOException | RuntimeException e) {
+                    Response.writeError(request, response, callback, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            Response.writeError(request, response, callback, 503, "Too many scrapes at once, or the server is "
+                    + "stopping; try again");
+        }
         return true;
     }
 }

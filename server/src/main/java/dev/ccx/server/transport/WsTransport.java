@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -37,6 +38,8 @@ public final class WsTransport implements AutoCloseable {
     private static final int MIN_PLATFORM_THREADS = 4;
     private final Server server;
     private final ServerConnector connector;
+    /** Scrapes, one at a time; a few more may wait, the rest get 503. */
+    private final ExecutorService scraper = Threads.platformQueue("metrics", 8);
 
     /**
      * @param settings   address, limits and access rules
@@ -88,7 +91,7 @@ public final class WsTransport implements AutoCloseable {
         HealthHandler healthHandler = new HealthHandler(health);
         routes.addMapping(PathSpec.from("/health"), healthHandler);
         routes.addMapping(PathSpec.from("/healthz"), healthHandler);
-        routes.addMapping(PathSpec.from("/metrics"), new MetricsHandler(guard, scrape, observer));
+        routes.addMapping(PathSpec.from("/metrics"), new MetricsHandler(guard, scrape, observer, scraper));
         routes.addMapping(PathSpec.from("/"), new DashboardHandler());
         ws.setHandler(routes);
         server.setHandler(ws);
@@ -137,6 +140,8 @@ public final class WsTransport implements AutoCloseable {
             server.stop();
         } catch (TimeoutException e) {
             // The graceful period ran out with connections still closing; Jetty has stopped them regardless.
+        } finally {
+            scraper.shutdownNow();
         }
     }
 
