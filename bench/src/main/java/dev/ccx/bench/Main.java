@@ -116,8 +116,8 @@ public final class Main {
                   lines-pair --urls WS,WS --pids PID,PID --labels A,B --gen PATH [--lines 1000000 --warmup 2
                              --runs 5] --key K --out FILE
                   scrape     --url WS [--running 1000 --warmup 50 --count 500] --key K --out FILE
-                  lines-follow --url WS --gen PATH --browser CHROMIUM --pid PID [--lines 1000000 --warmup 1 --runs 5] --key K
-                             --out FILE
+                  lines-follow --url WS --gen PATH --browser CHROMIUM --pid PID [--lines 1000000 --warmup 1
+                             --runs 5] --key K --out FILE
                   observe-report --in FILE
                   reattach-report --in FILE
                   pipe       --gen PATH [--lines 1000000 --runs 3] --out FILE

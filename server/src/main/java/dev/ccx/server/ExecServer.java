@@ -59,25 +59,32 @@ public final class ExecServer implements AutoCloseable {
         this.config = config;
         this.audit = config.auditLog() == null ? null
                 : new AuditLog(config.auditLog(), config.auditMaxFileBytes(), config.auditKeepDays());
-        ServerObserver observer = audit == null ? metrics : ServerObserver.all(metrics, audit);
-        CommandPolicy policy = new CommandPolicy(config.shell(), config.allowedCommands(), System.getenv(),
-                Path.of("").toAbsolutePath());
-        this.timing = new TimingService(openStore(config), new TaskClassifier(), new Estimator(), new LoadProbe());
-        this.logs = new LogStore(config.stateDir().resolve("logs"), new LogStore.Limits(config.logMemoryBytes(),
-                logMemoryInAll(config.logMemoryBytes()), config.logMaxBytes(), config.logTotalBytes(),
-                config.retainBytes()));
-        this.executions = new ExecutionService(policy, timing, config.predictTimeouts(),
-                Engines.open(config.spawner()), logs, new GroupLedger(config.stateDir()), config.maxProcesses(),
-                config.killGrace(), config.maxLineBytes(), new Retention(config.linger(), config.maxLinger(),
-                        config.retain(), config.maxRetained()), observer);
-        this.hub = new SessionHub(new SessionSettings(config.maxProcessesPerSession(), config.outboundBytes(),
-                config.sendTimeout()), config.maxSessions(), config.pingInterval());
-        this.dispatcher = new RpcDispatcher(executions, timing, VERSION, new Connected.Limits(
-                config.maxProcessesPerSession(), config.maxProcesses(), config.maxMessageBytes(),
-                config.maxLineBytes()), config.stdinTimeout(), metrics.claude()::snapshot, observer);
-        this.transport = new WsTransport(new WsTransport.TransportSettings(config.host(), config.port(),
-                config.maxMessageBytes(), config.pingInterval(), config.allowedOrigins(), config.tokens()),
-                hub, dispatcher, this::health, metrics::scrape, observer);
+        try {
+            ServerObserver observer = audit == null ? metrics : ServerObserver.all(metrics, audit);
+            CommandPolicy policy = new CommandPolicy(config.shell(), config.allowedCommands(), System.getenv(),
+                    Path.of("").toAbsolutePath());
+            this.timing = new TimingService(openStore(config), new TaskClassifier(), new Estimator(), new LoadProbe());
+            this.logs = new LogStore(config.stateDir().resolve("logs"), new LogStore.Limits(
+                    config.logMemoryBytes(), logMemoryInAll(config.logMemoryBytes()), config.logMaxBytes(),
+                    config.logTotalBytes(), config.retainBytes()));
+            this.executions = new ExecutionService(policy, timing, config.predictTimeouts(),
+                    Engines.open(config.spawner()), logs, new GroupLedger(config.stateDir()),
+                    config.maxProcesses(), config.killGrace(), config.maxLineBytes(), new Retention(config.linger(),
+                    config.maxLinger(), config.retain(), config.maxRetained()), observer);
+            this.hub = new SessionHub(new SessionSettings(config.maxProcessesPerSession(), config.outboundBytes(),
+                    config.sendTimeout()), config.maxSessions(), config.pingInterval());
+            this.dispatcher = new RpcDispatcher(executions, timing, VERSION, new Connected.Limits(
+                    config.maxProcessesPerSession(), config.maxProcesses(), config.maxMessageBytes(),
+                    config.maxLineBytes()), config.stdinTimeout(), metrics.claude()::snapshot, observer);
+            this.transport = new WsTransport(new WsTransport.TransportSettings(config.host(), config.port(),
+                    config.maxMessageBytes(), config.pingInterval(), config.allowedOrigins(), config.tokens()),
+                    hub, dispatcher, this::health, metrics::scrape, observer);
+        } catch (RuntimeException | Error e) {
+            if (audit != null) {
+                audit.close(); // its writer thread is ours; the rest failed to open
+            }
+            throw e;
+        }
         watch();
     }
 
@@ -98,6 +105,8 @@ public final class ExecServer implements AutoCloseable {
                 + "place", timing::fallbacks);
         metrics.counter("ccx_audit_dropped", "Audit lines dropped because the audit queue was full",
                 () -> audit == null ? 0 : audit.dropped());
+        metrics.counter("ccx_audit_write_errors", "Errors writing or rotating the audit log file (a full disk)",
+                () -> audit == null ? 0 : audit.writeErrors());
     }
 
     /** The metrics, for tests and benchmarks that read them without HTTP. */
@@ -158,16 +167,19 @@ public final class ExecServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        transport.stopAccepting();
-        executions.close();
-        hub.closeAll(1001, "Server shutting down", CLOSE_DRAIN);
-        hub.close();
-        transport.close();
-        dispatcher.close();
-        logs.close();
-        timing.close();
-        if (audit != null) {
-            audit.close(); // last: every execution has ended and been reported
+        try {
+            transport.stopAccepting();
+            executions.close();
+            hub.closeAll(1001, "Server shutting down", CLOSE_DRAIN);
+            hub.close();
+            transport.close();
+            dispatcher.close();
+            logs.close();
+            timing.close();
+        } finally {
+            if (audit != null) {
+                audit.close(); // last: every execution has ended and been reported
+            }
         }
     }
 

@@ -17,15 +17,19 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The audit log. Events are turned into lines on the thread that reports them and offered to a bounded queue; one
- * writer thread appends them to the file through Logback's {@link RollingFileAppender} (rotated daily and at a
- * size, older files gzipped and kept for some days), flushing each line to the OS. A line that finds the queue full
- * is dropped and counted ({@link #dropped()}, in the metrics): the audit never holds up an execution.
+ * The audit log. The thread that reports an event only offers it to a bounded queue; one writer thread turns it
+ * into its line and appends that to the file through Logback's {@link RollingFileAppender} (rotated daily and at a
+ * size, older files gzipped and kept for some days; Logback compresses on a thread of its own), flushing each line
+ * to the OS. An event that finds the queue full is dropped and counted ({@link #dropped()}, in the metrics): the
+ * audit never holds up an execution. A file that cannot be written (a full disk) is reported by Logback as an
+ * error status; each is logged and counted ({@link #writeErrors()}), and Logback retries the file.
  *
  * <p>{@link #close()} writes every line still queued before it returns (bounded: a disk that takes more than
  * {@link #CLOSE_WAIT} loses the rest, and says so). The server closes it after the last execution has ended, so
@@ -37,9 +41,11 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
     static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 100;
 
-    private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final BlockingQueue<Supplier<String>> queue = new ArrayBlockingQueue<>(QUEUE);
     private final LongAdder dropped = new LongAdder();
     private final LongAdder written = new LongAdder();
+    private final LongAdder writeErrors = new LongAdder();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final ContextBase context = new ContextBase();
     private final RollingFileAppender<String> appender = new RollingFileAppender<>();
     private final Thread writer;
@@ -71,6 +77,7 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
         encoder.start();
         appender.setEncoder(encoder);
         appender.start();
+        context.getStatusManager().add(this::onStatus);
         String why = context.getStatusManager().getCopyOfStatusList().stream()
                 .filter(s -> s.getLevel() >= Status.ERROR).map(AuditLog::describe).findFirst().orElse(null);
         if (!appender.isStarted() || why != null) {
@@ -84,12 +91,26 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
 
     @Override
     public void executionFinished(ExecutionSummary execution) {
-        offer(AuditLines.execution(execution));
+        offer(() -> AuditLines.execution(execution));
     }
 
     @Override
     public void refused(Refusal refusal) {
-        offer(AuditLines.refusal(refusal, System.currentTimeMillis()));
+        long now = System.currentTimeMillis();
+        offer(() -> AuditLines.refusal(refusal, now));
+    }
+
+    /** Logback could not write (or rotate) the file. */
+    private void onStatus(Status status) {
+        if (status.getLevel() >= Status.ERROR) {
+            writeErrors.increment();
+            LOG.warn("audit log: {}", describe(status));
+        }
+    }
+
+    /** Errors Logback reported writing or rotating the file. */
+    public long writeErrors() {
+        return writeErrors.sum();
     }
 
     /** Lines dropped because the queue was full. */
@@ -102,7 +123,7 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
         return written.sum();
     }
 
-    private void offer(String line) {
+    private void offer(Supplier<String> line) {
         if (closing || !queue.offer(line)) {
             dropped.increment();
         }
@@ -111,10 +132,9 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
     private void drain() {
         try {
             while (!closing || !queue.isEmpty()) {
-                String line = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                Supplier<String> line = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (line != null) {
-                    appender.doAppend(line);
-                    written.increment();
+                    write(line);
                 }
             }
         } catch (InterruptedException e) {
@@ -122,16 +142,23 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
         }
     }
 
+    private void write(Supplier<String> line) {
+        appender.doAppend(line.get());
+        written.increment();
+    }
+
     /** Writes what is queued (at most {@link #CLOSE_WAIT}), then closes the file. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         closing = true;
         try {
             if (writer.join(CLOSE_WAIT)) {
                 // Offered just as the writer saw an empty queue and stopped.
-                for (String line = queue.poll(); line != null; line = queue.poll()) {
-                    appender.doAppend(line);
-                    written.increment();
+                for (Supplier<String> line = queue.poll(); line != null; line = queue.poll()) {
+                    write(line);
                 }
             } else {
                 writer.interrupt();
@@ -144,6 +171,8 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
         } finally {
             appender.stop();
             context.stop();
+            dropped.add(queue.size()); // left in the queue by a writer that did not finish in time
+            queue.clear();
         }
         if (dropped() > 0) {
             LOG.warn("audit log: {} lines were dropped because its queue was full", dropped());

@@ -237,13 +237,13 @@ public final class Execution implements ProcessListener {
             return switch (type) {
                 case PAUSE -> {
                     requireState(false, "pause", "it is already paused");
-                    send(group, Signal.STOP);
+                    sup.signal(group, Signal.STOP);
                     paused = true;
                     yield announce("paused", Methods.PROCESS_PAUSED, requester);
                 }
                 case RESUME -> {
                     requireState(true, "resume", "it is not paused");
-                    send(group, Signal.CONT);
+                    sup.signal(group, Signal.CONT);
                     paused = false;
                     lastOutputNanos = System.nanoTime(); // the idle clock does not run while paused
                     yield announce("resumed", Methods.PROCESS_RESUMED, requester);
@@ -431,12 +431,13 @@ public final class Execution implements ProcessListener {
 
     @Override
     public void started(RunningProcess spawned) {
+        long spawnNanos = System.nanoTime() - startNanos;
         process = spawned;
         long pid = spawned.pid();
         group = new ProcessGroup(pid);
         sup.ledger().record(group, plan.display());
         // Counted before a client can see process.started, so a scrape after it always includes this one.
-        observer.executionStarted(plan.kind(), System.nanoTime() - startNanos);
+        observer.executionStarted(plan.kind(), spawnNanos);
         log.append(seq -> Notifications.encode(Methods.PROCESS_STARTED, new ProcessEvent("started", pid, pid, null,
                 null, id, seq, Durations.seconds(plan.timeout()), Durations.seconds(plan.idleTimeout()),
                 plan.timeoutSource(), plan.expectedSeconds(), plan.taskKey() == null ? null
@@ -741,6 +742,27 @@ public final class Execution implements ProcessListener {
                 endedAtMillis);
     }
 
+    /**
+     * The server stops and this execution's end never came: its group is gone, but output its followers have not
+     * read is still in its pipe. It is reported as ended ({@code shutdown}, unless another reason came first), so
+     * the metrics and the audit log count it; nobody will read its log any more.
+     */
+    void reportUnsettled() {
+        lock.lock();
+        try {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            endedAtMillis = System.currentTimeMillis();
+        } finally {
+            lock.unlock();
+        }
+        EndReason why = reason.get() == null ? EndReason.SHUTDOWN : reason.get();
+        ProcessGroup g = group;
+        observer.executionFinished(summary(why, exitCode, (System.nanoTime() - startNanos) / 1e9,
+                g == null ? 0 : g.pgid()));
+    }
+
     /** The spawn failed: nothing was shown to anyone, so nothing is left (the group record, the log). */
     private void abandon() {
         finished.set(true);
@@ -772,16 +794,9 @@ public final class Execution implements ProcessListener {
         return s.length() <= 200 ? s : s.substring(0, 199) + "\u2026";
     }
 
-    /** Signals the group, and counts the signal when it reached somebody. */
-    private void send(ProcessGroup g, Signal signal) {
-        if (g.signal(signal)) {
-            observer.signalSent(signal);
-        }
-    }
-
     private void signalQuietly(ProcessGroup g, Signal signal) {
         try {
-            send(g, signal);
+            sup.signal(g, signal);
         } catch (IllegalStateException e) {
             LOG.warn("execution {}: {}", id, e.getMessage());
         }

@@ -128,21 +128,16 @@ public final class ExecutionService implements AutoCloseable {
         for (GroupLedger.Leftover l : leftovers) {
             LOG.warn("ending process group {} left by a previous server (pid {}): {}", l.group().pgid(), l.owner(),
                     l.command());
-            send(l.group(), Signal.TERM);
-            send(l.group(), Signal.CONT);
+            sup.signal(l.group(), Signal.TERM);
+            sup.signal(l.group(), Signal.CONT);
         }
         if (!leftovers.isEmpty()) {
             sup.observer().leftoversEnded(leftovers.size());
-            timer.schedule(() -> leftovers.forEach(l -> send(l.group(), Signal.KILL)), sup.graceNanos(),
+            timer.schedule(() -> leftovers.forEach(l -> sup.signal(l.group(), Signal.KILL)), sup.graceNanos(),
                     TimeUnit.NANOSECONDS);
         }
     }
 
-    private void send(ProcessGroup group, Signal signal) {
-        if (group.signal(signal)) {
-            sup.observer().signalSent(signal);
-        }
-    }
 
     /**
      * Starts a command for {@code owner}. The returned execution is running, its {@code process.started} is in its
@@ -374,8 +369,9 @@ public final class ExecutionService implements AutoCloseable {
         for (Execution e : running.values()) {
             ProcessGroup g = e.group();
             if (g != null) {
-                send(g, Signal.KILL);
+                sup.signal(g, Signal.KILL);
             }
+            e.reportUnsettled();
         }
         timer.shutdownNow();
         sup.engine().close();

@@ -2,9 +2,10 @@
 package dev.ccx.server.exec;
 
 import dev.ccx.server.observe.ServerObserver;
-
 import dev.ccx.server.process.GroupLedger;
 import dev.ccx.server.process.ProcessEngine;
+import dev.ccx.server.process.ProcessGroup;
+import dev.ccx.server.process.Signal;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -20,4 +21,18 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 record Supervision(ScheduledExecutorService timer, long graceNanos, int maxLineBytes, ProcessEngine engine,
                    GroupLedger ledger, ServerObserver observer) {
+
+    /**
+     * Signals {@code group}, and counts the signal when it reached somebody.
+     *
+     * @return {@code false} when the group has no member left
+     * @throws IllegalStateException for any other failure, such as EPERM
+     */
+    boolean signal(ProcessGroup group, Signal signal) {
+        boolean sent = group.signal(signal);
+        if (sent) {
+            observer.signalSent(signal);
+        }
+        return sent;
+    }
 }

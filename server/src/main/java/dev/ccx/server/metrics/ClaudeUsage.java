@@ -30,6 +30,8 @@ public final class ClaudeUsage {
     static final int MAX_MODELS = 64;
     /** The longest line parsed; a longer {@code result} (its answer is in it) is skipped. */
     static final int MAX_LINE_BYTES = 16 << 20;
+    /** A line buffer this big or smaller is reused; a bigger one is let go. */
+    private static final int KEPT_BUFFER_BYTES = 64 * 1024;
     private static final byte[] RESULT = "{\"type\":\"result\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SYSTEM = "{\"type\":\"system\"".getBytes(StandardCharsets.US_ASCII);
     private static final String[][] TOKEN_FIELDS = {{"input_tokens", "input"}, {"output_tokens", "output"},
@@ -105,15 +107,15 @@ public final class ClaudeUsage {
             if (!model.isBlank()) {
                 tap.model = model;
             }
-        } else if (subtype.equals("api_retry")
-                && (line.path("error_status").asInt(0) == 429 || line.path("error").asString("").equals("rate_limit"))) {
+        } else if (subtype.equals("api_retry") && (line.path("error_status").asInt(0) == 429
+                || line.path("error").asString("").equals("rate_limit"))) {
             rateLimitRetries.increment();
         }
     }
 
     /** One execution's stdout: the model it runs and its last running total. Fed by one thread. */
     private final class Tap implements LineSink {
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private ByteArrayOutputStream line = new ByteArrayOutputStream();
         private boolean atStart = true;
         private boolean wanted;
         private String model = "unknown";
@@ -141,7 +143,7 @@ public final class ClaudeUsage {
             if (wanted) {
                 if (line.size() + (long) length > MAX_LINE_BYTES) {
                     wanted = false;
-                    line.reset();
+                    line = new ByteArrayOutputStream();
                 } else {
                     line.write(bytes, offset, length);
                 }
@@ -150,6 +152,8 @@ public final class ClaudeUsage {
                 if (wanted) {
                     parse();
                 }
+                // A result line may be megabytes (the answer is in it): its buffer is not kept for the next one.
+                line = line.size() > KEPT_BUFFER_BYTES ? new ByteArrayOutputStream() : line;
                 line.reset();
                 atStart = true;
             }

@@ -2,6 +2,7 @@
 package dev.ccx.server.transport;
 
 import dev.ccx.server.session.Connection;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -62,9 +63,12 @@ final class JettyConnection implements Connection {
         return remote;
     }
 
-    /** {@code host:port}, the same for WebSocket sessions and HTTP requests. */
+    /** {@code host:port}, or {@code [v6]:port}: the same for WebSocket sessions and HTTP requests. */
     static String address(SocketAddress address) {
-        return address instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(address);
+        if (!(address instanceof InetSocketAddress a) || a.getAddress() == null) {
+            return String.valueOf(address);
+        }
+        String host = a.getAddress().getHostAddress();
+        return (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

@@ -25,6 +25,8 @@ import org.eclipse.jetty.util.Callback;
  * few at most (then 503), which also bounds what a burst of them can take from the executions.
  */
 final class MetricsHandler extends Handler.Abstract.NonBlocking {
+    private static final String HOST_REFUSED = "Without a token, /metrics answers requests that name the server by "
+            + "an IP address or localhost only (DNS rebinding); set --token to scrape it by name";
     private final UpgradeGuard guard;
     private final WsTransport.Scrape scrape;
     private final ServerObserver observer;
@@ -42,6 +44,13 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking {
         boolean head = HttpMethod.HEAD.is(request.getMethod());
         if (!head && !HttpMethod.GET.is(request.getMethod())) {
             Response.writeError(request, response, callback, 405);
+            return true;
+        }
+        if (!guard.rebindingSafe(request)) {
+            observer.refused(new Refusal("metrics", "host", false, 403, HOST_REFUSED, null,
+                    UpgradeGuard.remote(request), Map.of("method", request.getMethod(), "path", "/metrics",
+                            "host", String.valueOf(Request.getServerName(request)))));
+            Response.writeError(request, response, callback, 403, HOST_REFUSED);
             return true;
         }
         if (!guard.tokenAccepted(request)) {

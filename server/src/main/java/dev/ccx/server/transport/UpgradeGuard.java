@@ -62,7 +62,15 @@ final class UpgradeGuard {
 
     /** The client's address, {@code host:port}. */
     static String remote(Request request) {
-        return Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+        return JettyConnection.address(request.getConnectionMetaData().getRemoteSocketAddress());
+    }
+
+    /**
+     * Whether a page served from another site could not have sent this request through DNS rebinding: a token is
+     * required, or the request names the server by an IP address or {@code localhost}.
+     */
+    boolean rebindingSafe(Request request) {
+        return !tokens.isEmpty() || isLocalName(Request.getServerName(request));
     }
 
     private boolean sameOrigin(String origin, Request request) {
@@ -85,11 +93,13 @@ final class UpgradeGuard {
         if (port != Request.getServerPort(request)) {
             return false;
         }
-        return !tokens.isEmpty() || host.equalsIgnoreCase("localhost") || isIpLiteral(host);
+        return !tokens.isEmpty() || isLocalName(host);
     }
 
-    private static boolean isIpLiteral(String host) {
-        return host.startsWith("[") || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    /** An IP address or {@code localhost}: names no other site can take over. */
+    private static boolean isLocalName(String host) {
+        return host.equalsIgnoreCase("localhost") || host.startsWith("[") || host.contains(":")
+                || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 
     private static String presentedToken(Request request) {

@@ -39,7 +39,8 @@ public final class WsEndpoint implements Session.Listener.AutoDemanding {
         ClientSession s = hub.open(new JettyConnection(ws), principal);
         if (s == null) {
             observer.refused(new Refusal("connect", "max_sessions", true, ErrorCode.SESSION_LIMIT.code(),
-                    RpcDispatcher.sessionLimitMessage(hub.maxSessions()), null, JettyConnection.address(ws.getRemoteSocketAddress()), Map.of()));
+                    RpcDispatcher.sessionLimitMessage(hub.maxSessions()), null,
+                    JettyConnection.address(ws.getRemoteSocketAddress()), Map.of()));
             // Tell the client why before closing, as the original did (its code -32003, then close 1008).
             ws.sendText(RpcDispatcher.sessionLimitError(hub.maxSessions()),
                     Callback.from(() -> ws.close(1008, "Session limit exceeded", Callback.NOOP),

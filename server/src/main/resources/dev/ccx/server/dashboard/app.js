@@ -46,7 +46,8 @@
     stick: true,                    // follow the end of the output (the user has not scrolled up)
     lineCount: 0,
     dropped: 0,
-    listBusy: false,
+    listCall: null,                 // the executions poll under way
+    sawCompleted: false,            // the selected execution's process.completed is shown: nothing more will come
     liveFrom: Infinity,             // seq from which notifications are live, not replayed (the attach's next_seq)
     windowStart: 0,                 // flood detection: when the current window began, and live lines in it
     windowLines: 0,
@@ -151,6 +152,12 @@
         sessionStorage.removeItem(TOKEN_KEY);
       } catch (e) { /* storage may be off */ }
       askToken(given ? 'The server refused this token.' : '');
+      return;
+    }
+    if (status >= 200 && status < 300) {
+      // The server answers, and takes the token: it refused the upgrade for this page's origin.
+      scheduleRetry('The server refused this page\'s origin (' + location.origin + '); open the dashboard as '
+          + 'http://127.0.0.1:PORT/ or http://localhost:PORT/, or start ccx with --token or --allowed-origin');
       return;
     }
     scheduleRetry(status === 0 ? 'Cannot reach the server' : 'Cannot reach the server (HTTP ' + status + ')');
@@ -263,7 +270,7 @@
     $('main').hidden = false;
     $('retry').hidden = true;
     setConn('up', 'connected' + (params.version ? ' · ccx ' + params.version : ''));
-    refreshExecutions();
+    const listed = refreshExecutions();
     if (state.sampling) {
       return; // a connection opened for the next sample: the sample timer attaches
     }
@@ -274,18 +281,28 @@
     } else {
       const fromHash = idFromHash();
       if (fromHash) {
-        select(fromHash);
+        // After the list: it tells how long the log is, so a long one is replayed from near its end.
+        listed.then(() => select(fromHash));
       }
     }
   }
 
   // ---- executions list --------------------------------------------------------------------------------------
 
-  async function refreshExecutions() {
-    if (!state.connected || state.listBusy) {
-      return;
+  /** Polls the list; while a poll is under way, returns that one, so whoever awaits gets a fresh list. */
+  function refreshExecutions() {
+    if (!state.connected) {
+      return Promise.resolve();
     }
-    state.listBusy = true;
+    if (!state.listCall) {
+      state.listCall = loadExecutions().finally(() => {
+        state.listCall = null;
+      });
+    }
+    return state.listCall;
+  }
+
+  async function loadExecutions() {
     try {
       const result = await call('executions', {});
       state.executions = Array.isArray(result.executions) ? result.executions : [];
@@ -294,8 +311,6 @@
       if (e.code !== 'closed') {
         showMessage('executions: ' + e.message);
       }
-    } finally {
-      state.listBusy = false;
     }
   }
 
@@ -446,7 +461,7 @@
 
   /** After a reconnection: follow the selected execution again from the last seq shown, so nothing repeats. */
   function reattach() {
-    if (state.selStatus === 'completed' && state.lastSeq > 0) {
+    if (state.sawCompleted) {
       return; // its process.completed is shown: nothing more will come
     }
     const gen = ++state.selectGen;
@@ -562,6 +577,7 @@
       case 'process.completed': {
         flushPartials();
         state.selStatus = 'completed';
+        state.sawCompleted = true;
         state.attached = false; // the server stops following it after this
         const ok = p.status === 'completed';
         const how = p.reason === 'exit' || !p.reason ? 'exit ' + p.exit_code : p.reason + ' (code ' + p.exit_code + ')';
@@ -760,6 +776,7 @@
 
   function clearOutput() {
     stopSampling();
+    state.sawCompleted = false;
     state.liveFrom = Infinity;
     state.queue = [];
     state.lastSeq = 0;

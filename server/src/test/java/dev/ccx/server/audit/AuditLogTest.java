@@ -44,9 +44,12 @@ class AuditLogTest {
         try (InputStream in = reader.get(10, TimeUnit.SECONDS)) {
             int reports = AuditLog.QUEUE + 20_000;
             long start = System.nanoTime();
-            for (int i = 0; i < reports; i++) {
-                audit.executionFinished(summary(i));
-            }
+            // Bounded: reporting that blocked on the stuck writer would hang here; it fails instead.
+            CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < reports; i++) {
+                    audit.executionFinished(summary(i));
+                }
+            }).get(30, TimeUnit.SECONDS);
             double perReportMicros = (System.nanoTime() - start) / 1e3 / reports;
             // Nobody reads the FIFO: its 64 KiB fill at once and the writer is stuck, so the queue overflows.
             assertThat(audit.dropped()).isPositive();

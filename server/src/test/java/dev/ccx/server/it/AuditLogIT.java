@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ccx.protocol.ExecuteParams;
 import dev.ccx.protocol.Wire;
 import dev.ccx.server.testing.Groups;
+import dev.ccx.server.testing.Prometheus;
+import dev.ccx.server.testing.RawClient;
 import dev.ccx.server.testing.ServerProcess;
 import dev.ccx.server.testing.TestClient;
 import dev.ccx.server.testing.TestServer;
@@ -127,6 +129,31 @@ class AuditLogIT {
         assertThat(lines).hasSize(finished + running);
         assertThat(lines.stream().filter(l -> l.get("reason").stringValue().equals("shutdown"))).hasSize(running);
         assertThat(lines.stream().filter(l -> l.get("reason").stringValue().equals("exit"))).hasSize(finished);
+    }
+
+    /**
+     * A client that reads nothing fills its execution's log and holds its process back by its pipe; at shutdown the
+     * group dies with output still unread, so the execution's end never comes on its own. It is still audited.
+     */
+    @Test
+    void anExecutionHeldBackByAClientThatReadsNothingIsAuditedAtShutdown(@TempDir Path dir) throws Exception {
+        Path audit = dir.resolve("audit.log");
+        TestServer server = TestServer.start(b -> b.auditLog(audit).logMemoryBytes(64 * 1024).logMaxBytes(1 << 20)
+                .logTotalBytes(8 << 20));
+        String id;
+        try (RawClient stuck = RawClient.connect(server.uri(), 4096)) {
+            JsonNode started = stuck.response(stuck.send("execute", Map.of("argv", List.of("yes", "flood"))));
+            id = started.get("result").get("execution_id").stringValue();
+            Groups.saw(started.get("result").get("pgid").longValue());
+            Wait.until(10_000, "the log full and the process held back", () -> Prometheus.scrape(
+                    server.http("/metrics"), Map.of()).value("ccx_log_disk_bytes") >= 900_000);
+            server.close();
+        }
+        List<JsonNode> lines = read(audit);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.getFirst().get("execution_id").stringValue()).isEqualTo(id);
+        assertThat(lines.getFirst().get("reason").stringValue()).isEqualTo("shutdown");
+        assertThat(lines.getFirst().get("stdout_bytes").longValue()).isPositive();
     }
 
     @Test

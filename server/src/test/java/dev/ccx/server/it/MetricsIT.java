@@ -8,7 +8,11 @@ import dev.ccx.server.testing.Groups;
 import dev.ccx.server.testing.Prometheus;
 import dev.ccx.server.testing.TestClient;
 import dev.ccx.server.testing.TestServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -83,6 +87,7 @@ class MetricsIT {
                     .isEqualTo(4 + FAKE_CLAUDE.lines().skip(1).mapToInt(l -> l.length() - "echo ''".length() + 1)
                             .sum());
             assertThat(m.value("ccx_limit_refusals_total", "limit", "max_processes_per_session")).isEqualTo(1);
+            assertThat(m.sum("ccx_limit_refusals_total")).isEqualTo(1);
             assertThat(m.value("ccx_signals_sent_total", "signal", "TERM")).isGreaterThanOrEqualTo(2);
             assertThat(m.value("ccx_sessions")).isEqualTo(1);
             assertThat(m.value("ccx_leftover_groups_ended_total")).isZero();
@@ -117,6 +122,31 @@ class MetricsIT {
                     assertThat(EXECUTION_ID.matcher(v).find()).as(s.name() + " " + v).isFalse();
                 }
             }
+        }
+    }
+
+    /** Without a token, a page on another site that rebinds its name to 127.0.0.1 cannot read the metrics. */
+    @Test
+    void withoutATokenMetricsAnswerOnlyRequestsThatNameTheServerByAddress() throws IOException {
+        try (TestServer server = TestServer.start()) {
+            int port = server.server().port();
+            assertThat(statusLine(port, "127.0.0.1:" + port)).contains(" 200");
+            assertThat(statusLine(port, "localhost:" + port)).contains(" 200");
+            assertThat(statusLine(port, "evil.example:" + port)).contains(" 403");
+        }
+        try (TestServer server = TestServer.start(b -> b.token("s3cret"))) {
+            int port = server.server().port();
+            assertThat(statusLine(port, "ccx.internal:" + port)).contains(" 401"); // by name, with the token rule
+        }
+    }
+
+    private static String statusLine(int port, String host) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            String request = "GET /metrics HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
         }
     }
 
