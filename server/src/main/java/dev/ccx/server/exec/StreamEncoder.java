@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.exec;
 
-import dev.ccx.server.observe.LineSink;
-
 import dev.ccx.protocol.Methods;
 import dev.ccx.protocol.ProcessOutput;
 import dev.ccx.server.log.ExecutionLog;
+import dev.ccx.server.observe.LineSink;
 import dev.ccx.server.process.LineSplitter;
 import dev.ccx.server.process.StdStream;
 

@@ -3,6 +3,7 @@ package dev.ccx.server.observe;
 
 import dev.ccx.server.process.Signal;
 import dev.ccx.server.process.StdStream;
+import java.util.List;
 
 /**
  * Listens to what the server does. Called on the threads doing the work (the engine's reader threads for output,
@@ -53,6 +54,6 @@ public interface ServerObserver {
 
     /** Tells every one of {@code observers}, in order. */
     static ServerObserver all(ServerObserver... observers) {
-        return new Fanout(java.util.List.of(observers));
+        return new Fanout(List.of(observers));
     }
 }

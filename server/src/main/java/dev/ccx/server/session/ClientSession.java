@@ -3,8 +3,8 @@ package dev.ccx.server.session;
 
 import dev.ccx.protocol.EndReason;
 import dev.ccx.protocol.ErrorCode;
-import dev.ccx.server.exec.ExecException;
 import dev.ccx.protocol.Wire;
+import dev.ccx.server.exec.ExecException;
 import dev.ccx.server.exec.ExecOwner;
 import dev.ccx.server.exec.Execution;
 import dev.ccx.server.log.Cursor;

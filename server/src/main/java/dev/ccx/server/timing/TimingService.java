@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.timing;
 
-import dev.ccx.server.concurrent.Threads;
 import dev.ccx.protocol.TaskStats;
+import dev.ccx.server.concurrent.Threads;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
