@@ -22,8 +22,8 @@ final class ObserveReport extends MarkdownReport {
                 + ("1".equals(m.get("meta.quick")) ? "; **--quick counts**" : "") + ".");
         line("");
         line("**`/metrics` with executions running** (`sleep 600` each, one connection), "
-                + get("scrape.1000.metrics.n") + " sequential GETs per row after warm-up, one kept-alive HTTP connection; `/health` on the same "
-                + "server is the floor of an HTTP round trip. ms:");
+                + get("scrape.1000.metrics.n") + " sequential GETs per row after warm-up, one kept-alive HTTP "
+                + "connection; `/health` on the same server is the floor of an HTTP round trip. ms:");
         line("");
         row("Running", "families", "bytes", "/metrics p50", "p90", "p99", "max", "/health p50", "p99", "goal");
         row("---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---");

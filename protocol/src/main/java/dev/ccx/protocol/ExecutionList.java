@@ -26,9 +26,10 @@ public record ExecutionList(List<ExecutionInfo> executions) {
      * @param lastSeq      the {@code seq} of its newest notification
      * @param oldestSeq    the oldest {@code seq} its log still holds
      * @param followers    connections following it now
+     * @param paused       whether it is paused (PAUSE, no RESUME yet)
      */
     public record ExecutionInfo(String executionId, String command, String status, long pid, OnDisconnect onDisconnect,
                                 boolean stdin, double startedAt, Double endedAt, EndReason reason, Integer exitCode,
-                                long lastSeq, long oldestSeq, int followers) {
+                                long lastSeq, long oldestSeq, int followers, boolean paused) {
     }
 }

@@ -320,7 +320,7 @@ public final class Execution implements ProcessListener {
                 g == null ? 0 : g.pgid(), ownership.keep() ? OnDisconnect.KEEP : OnDisconnect.KILL, stdinOpen(),
                 startedAtMillis / 1000.0, done == null ? null : endedAtMillis / 1000.0,
                 done == null ? null : done.reason(), done == null ? null : done.exitCode(), log.nextSeq() - 1,
-                log.oldestSeq(), followers.get());
+                log.oldestSeq(), followers.get(), paused && done == null);
     }
 
     /** Whether {@code stdin} requests can still be written: a pipe was asked for, not closed, the process alive. */

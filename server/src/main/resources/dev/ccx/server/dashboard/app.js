@@ -433,7 +433,9 @@
     state.selected = id;
     state.attached = false;
     state.selInfo = state.executions.find((x) => x.execution_id === id) || null;
-    state.selStatus = state.selInfo ? (state.selInfo.status === 'running' ? 'running' : 'completed') : null;
+    // From the list: a replay from the middle of a long log may not bring the process.paused of an earlier pause.
+    state.selStatus = !state.selInfo ? null : state.selInfo.status !== 'running' ? 'completed'
+      : state.selInfo.paused ? 'paused' : 'running';
     history.replaceState(null, '', '#' + encodeURIComponent(id));
     for (const [rid, row] of state.rows) {
       row.setAttribute('aria-selected', String(rid === id));

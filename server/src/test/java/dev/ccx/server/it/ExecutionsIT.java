@@ -57,6 +57,11 @@ class ExecutionsIT {
             assertThat(running.get("last_seq").longValue()).isEqualTo(1); // process.started
             assertThat(running.get("oldest_seq").longValue()).isEqualTo(1);
             assertThat(running.get("followers").intValue()).isEqualTo(1);
+            assertThat(running.get("paused").booleanValue()).isFalse();
+            a.call("control", Map.of("type", "PAUSE", "execution_id", cat.id()));
+            assertThat(alsoA.listed(cat.id()).get("paused").booleanValue()).isTrue();
+            a.call("control", Map.of("type", "RESUME", "execution_id", cat.id()));
+            assertThat(alsoA.listed(cat.id()).get("paused").booleanValue()).isFalse();
             JsonNode other = alsoA.listed(sleep.id());
             assertThat(other.get("command").stringValue()).isEqualTo("sleep 60");
             assertThat(other.get("on_disconnect").stringValue()).isEqualTo("kill");

@@ -47,7 +47,8 @@ class MetricsIT {
         Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwxr-xr-x"));
         List<String> ids = new ArrayList<>();
         try (TestServer server = TestServer.start(); TestClient c = server.connect()) {
-            for (List<String> argv : List.of(List.of("echo", "a"), List.of("echo", "b"), List.of("sh", "-c", "exit 3"))) {
+            for (List<String> argv : List.of(List.of("echo", "a"), List.of("echo", "b"),
+                    List.of("sh", "-c", "exit 3"))) {
                 TestClient.Run run = c.run(ExecuteParams.argv(argv));
                 ids.add(run.started.id());
             }
@@ -122,6 +123,40 @@ class MetricsIT {
                     assertThat(EXECUTION_ID.matcher(v).find()).as(s.name() + " " + v).isFalse();
                 }
             }
+        }
+    }
+
+    @Test
+    void signalsAndEveryLimitAreCountedAndOpenMetricsIsServed() {
+        try (TestServer server = TestServer.start(b -> b.maxProcesses(1).maxSessions(2));
+             TestClient a = server.connect(); TestClient b = server.connect()) {
+            // The shell ignores SIGTERM, so the end needs the SIGKILL after the grace period.
+            TestClient.Started stubborn = a.execute(ExecuteParams.shell("trap '' TERM; echo up; sleep 30 & wait"));
+            a.notification("process.output", stubborn.id(), 10_000);
+            assertThat(TestClient.errorCode(b.call("execute", ExecuteParams.argv(List.of("true"))))).isEqualTo(-32004);
+            try (TestClient third = server.connect()) {
+                assertThat(TestClient.errorCode(third.next())).isEqualTo(-32003);
+            }
+            for (String type : List.of("PAUSE", "RESUME", "CANCEL")) {
+                assertThat(a.call("control", Map.of("type", type, "execution_id", stubborn.id())).has("result"))
+                        .isTrue();
+            }
+            assertThat(TestClient.text(a.notification("process.completed", stubborn.id(), 10_000).get("params"),
+                    "reason")).isEqualTo("canceled");
+
+            Prometheus m = Prometheus.scrape(server.http("/metrics"), Map.of());
+            assertThat(m.value("ccx_limit_refusals_total", "limit", "max_processes")).isEqualTo(1);
+            assertThat(m.value("ccx_limit_refusals_total", "limit", "max_sessions")).isEqualTo(1);
+            assertThat(m.value("ccx_signals_sent_total", "signal", "STOP")).isEqualTo(1);
+            assertThat(m.value("ccx_signals_sent_total", "signal", "CONT")).isGreaterThanOrEqualTo(2);
+            assertThat(m.value("ccx_signals_sent_total", "signal", "TERM")).isEqualTo(1);
+            assertThat(m.value("ccx_signals_sent_total", "signal", "KILL")).isEqualTo(1);
+
+            var open = Prometheus.get(server.http("/metrics"),
+                    Map.of("Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8"));
+            assertThat(open.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    t -> assertThat(t).startsWith("application/openmetrics-text"));
+            assertThat(open.body()).contains("ccx_executions_started_total{kind=\"command\"} 1.0").endsWith("# EOF\n");
         }
     }
 
