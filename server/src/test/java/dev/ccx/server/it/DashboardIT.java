@@ -122,6 +122,31 @@ class DashboardIT {
     }
 
     @Test
+    void switchingExecutionsShowsEachOnceAndNothingOfTheOther() {
+        try (TestClient ca = server.connect(); TestClient cb = server.connect()) {
+            TestClient.Started a = ca.execute(Map.of("command", ECHOER, "stdin", true));
+            TestClient.Started b = cb.execute(Map.of("command", ECHOER, "stdin", true));
+            open(server);
+            select(a.id());
+            ca.call("stdin", Map.of("execution_id", a.id(), "data", "a1\n"));
+            browser.until(WAIT, "a's line", d -> output().contains("got:a1"));
+
+            select(b.id());
+            cb.call("stdin", Map.of("execution_id", b.id(), "data", "b1\n"));
+            ca.call("stdin", Map.of("execution_id", a.id(), "data", "a2\n"));
+            browser.until(WAIT, "b's line", d -> output().contains("got:b1"));
+            assertThat(output()).doesNotContain("got:a");
+
+            select(a.id());
+            browser.until(WAIT, "a replayed, with what it printed meanwhile", d -> output().contains("got:a2"));
+            assertThat(lines()).containsSubsequence("ready", "got:a1", "got:a2").containsOnlyOnce("got:a1", "got:a2")
+                    .doesNotContain("got:b1");
+            end(ca, a);
+            end(cb, b);
+        }
+    }
+
+    @Test
     void reloadReplaysEarlierOutputThenFollows() {
         try (TestClient client = server.connect()) {
             TestClient.Started run = client.execute(Map.of("command", ECHOER, "stdin", true));
