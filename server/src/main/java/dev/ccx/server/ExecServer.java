@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #close()}: stop accepting connections; end every execution (reason {@code shutdown}) and wait for their
  * {@code process.completed}, at most the kill grace plus 0.5 s, then kill whatever is left; let every connection's
  * writer send what its logs hold, at most 0.2 s, and close it with 1001; stop Jetty; drop the output logs; let the
- * last run records reach the timing store and close it. In all, grace + 1 s at most.
+ * last run records reach the timing store and close it; last, write what the audit log has queued (every
+ * execution has been reported by then) and close it. In all, grace + 1 s at most, unless the audit log's disk is
+ * slow (its writer gets at most 10 s more).
  */
 public final class ExecServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExecServer.class);

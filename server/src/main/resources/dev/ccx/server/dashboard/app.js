@@ -154,7 +154,7 @@
       askToken(given ? 'The server refused this token.' : '');
       return;
     }
-    if (status >= 200 && status < 300) {
+    if ((status >= 200 && status < 300) || status === 403) {
       // The server answers, and takes the token: it refused the upgrade for this page's origin.
       scheduleRetry('The server refused this page\'s origin (' + location.origin + '); open the dashboard as '
           + 'http://127.0.0.1:PORT/ or http://localhost:PORT/, or start ccx with --token or --allowed-origin');
