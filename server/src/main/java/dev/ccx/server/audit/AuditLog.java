@@ -142,9 +142,15 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
         }
     }
 
+    /** Formats and appends one event; one that cannot be formatted is logged and counted, the writer goes on. */
     private void write(Supplier<String> line) {
-        appender.doAppend(line.get());
-        written.increment();
+        try {
+            appender.doAppend(line.get());
+            written.increment();
+        } catch (RuntimeException e) {
+            dropped.increment();
+            LOG.error("audit log: an event could not be written", e);
+        }
     }
 
     /** Writes what is queued (at most {@link #CLOSE_WAIT}), then closes the file. */
@@ -175,7 +181,8 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
             queue.clear();
         }
         if (dropped() > 0) {
-            LOG.warn("audit log: {} lines were dropped because its queue was full", dropped());
+            LOG.warn("audit log: {} lines were dropped (the queue was full, or they were still queued at the "
+                    + "end)", dropped());
         }
     }
 
