@@ -33,10 +33,10 @@ final class MetricsHandler extends Handler.Abstract.NonBlocking {
     private final Executor scraper;
 
     MetricsHandler(UpgradeGuard guard, WsTransport.Scrape scrape, ServerObserver observer, Executor scraper) {
-        this.scraper = scraper;
         this.guard = guard;
         this.scrape = scrape;
         this.observer = observer;
+        this.scraper = scraper;
     }
 
     @Override
