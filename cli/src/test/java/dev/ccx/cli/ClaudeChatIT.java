@@ -19,9 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,6 +38,8 @@ import tools.jackson.databind.JsonNode;
 class ClaudeChatIT {
     @RegisterExtension
     static final SharedServer server = new SharedServer();
+    @RegisterExtension
+    static final StubbedClaude claude = new StubbedClaude(server);
 
     /** Claude Code may write and read files in its directory without asking. */
     private static final List<String> FILES = List.of("--permission-mode", "acceptEdits", "--allowed-tools",
@@ -54,31 +53,11 @@ class ClaudeChatIT {
     @TempDir
     Path tmp;
 
-    private StubbedClaude claude;
-    private StubAnthropicApi stub;
     private final CliCapture cli = new CliCapture();
-
-    @BeforeAll
-    static void install() {
-        StubbedClaude.install();
-    }
-
-    @BeforeEach
-    void start() {
-        claude = new StubbedClaude(tmp);
-        stub = claude.stub;
-    }
-
-    @AfterEach
-    void stop() {
-        claude.close();
-        Wait.until(5_000, "no running execution on the server",
-                () -> server.server().health().runningProcesses() == 0);
-    }
 
     private List<String> chat(List<String> permissions, String... more) {
         List<String> args = new ArrayList<>(List.of("claude", "--chat"));
-        args.addAll(claude.flags(server.uri(), permissions));
+        args.addAll(claude.flags(permissions));
         args.addAll(List.of(more));
         return args;
     }
@@ -105,8 +84,8 @@ class ClaudeChatIT {
             t.waitFor("Session closed.", TURN);
             assertThat(t.exitCode(TURN)).as(t.output()).isZero();
         }
-        assertThat(stub.messageRequests()).hasSize(2);
-        RecordedRequest second = stub.messageRequests().get(1);
+        assertThat(claude.stub().messageRequests()).hasSize(2);
+        RecordedRequest second = claude.stub().messageRequests().get(1);
         assertThat(second.userText()).contains("Remember the code word xyzzy", "What was the code word?");
         assertThat(second.messages().toString()).contains("Noted: the code word is xyzzy.");
     }
@@ -133,8 +112,8 @@ class ClaudeChatIT {
             assertThat(t.exitCode(TURN)).as(t.output()).isZero();
             assertThat(t.output()).doesNotContain("nobody should ever");
         }
-        assertThat(stub.messageRequests()).hasSize(2);
-        assertThat(stub.messageRequests().get(1).userText()).contains("Still there?");
+        assertThat(claude.stub().messageRequests()).hasSize(2);
+        assertThat(claude.stub().messageRequests().get(1).userText()).contains("Still there?");
     }
 
     @Test
@@ -194,7 +173,7 @@ class ClaudeChatIT {
             assertThat(t.exitCode(TURN)).as(t.output()).isZero();
         }
         assertThat(never).doesNotExist();
-        assertThat(stub.messageRequests()).hasSize(2);
+        assertThat(claude.stub().messageRequests()).hasSize(2);
     }
 
     @Test
@@ -225,7 +204,7 @@ class ClaudeChatIT {
     }
 
     private String transcript() {
-        return "--- stdout ---\n" + cli.out() + "--- stderr ---\n" + cli.err() + "--- stub ---\n" + stub.requests();
+        return "--- stdout ---\n" + cli.out() + "--- stderr ---\n" + cli.err() + "--- stub ---\n" + claude.stub().requests();
     }
 
     @Test
@@ -260,7 +239,7 @@ class ClaudeChatIT {
         JsonNode closed = lines.getLast();
         assertThat(closed.path("turns").asInt()).isEqualTo(2);
         assertThat(closed.path("total_cost_usd").asDouble()).isEqualTo(second.path("total_cost_usd").asDouble());
-        assertThat(stub.messageRequests().get(1).userText()).contains("First question", "Second question");
+        assertThat(claude.stub().messageRequests().get(1).userText()).contains("First question", "Second question");
     }
 
     @Test
@@ -282,7 +261,7 @@ class ClaudeChatIT {
         assertThat(lines.get(2).path("text").asString()).isEqualTo("I could not write it.");
         assertThat(outside).doesNotExist();
         // The model learnt why: the tool result it got carries the denial.
-        assertThat(stub.messageRequests().get(1).toolResults().toString()).contains("--permission-prompt deny");
+        assertThat(claude.stub().messageRequests().get(1).toolResults().toString()).contains("--permission-prompt deny");
     }
 
     @Test
@@ -312,7 +291,7 @@ class ClaudeChatIT {
         assertThat(live.path("index").asInt()).isEqualTo(2);
         assertThat(live.path("text").asString()).isEqualTo("The code word was xyzzy.");
         assertThat(live.path("execution_id").asString()).isEqualTo(execution);
-        assertThat(stub.messageRequests().get(1).messages().toString()).contains("Noted: the code word is xyzzy.");
+        assertThat(claude.stub().messageRequests().get(1).messages().toString()).contains("Noted: the code word is xyzzy.");
     }
 
     @Test
@@ -335,7 +314,7 @@ class ClaudeChatIT {
         Path missing = tmp.resolve("no-such-dir").resolve("claude");
 
         int code = chatWithStdin("Hello?\n", List.of("claude", "--chat", "--url", server.uri().toString(),
-                "--claude-bin", missing.toString(), "--cwd", claude.cwd.toString()));
+                "--claude-bin", missing.toString(), "--cwd", claude.cwd().toString()));
 
         assertThat(code).as(transcript()).isEqualTo(ExitCodes.CCX_FAILED);
         assertThat(cli.err()).contains(missing.toString(), "--claude-bin");

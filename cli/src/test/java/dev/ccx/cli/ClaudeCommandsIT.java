@@ -24,9 +24,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,6 +47,8 @@ import tools.jackson.databind.JsonNode;
 class ClaudeCommandsIT {
     @RegisterExtension
     static final SharedServer server = new SharedServer();
+    @RegisterExtension
+    static final StubbedClaude claude = new StubbedClaude(server);
 
     /** The deadline of a run that should end on its own (it takes 1–3 s; other builds share the cores). */
     private static final String RUN_TIMEOUT = "60";
@@ -57,27 +56,7 @@ class ClaudeCommandsIT {
     @TempDir
     Path tmp;
 
-    private StubbedClaude claude;
-    private StubAnthropicApi stub;
     private final CliCapture cli = new CliCapture();
-
-    @BeforeAll
-    static void install() {
-        StubbedClaude.install();
-    }
-
-    @BeforeEach
-    void start() {
-        claude = new StubbedClaude(tmp);
-        stub = claude.stub;
-    }
-
-    @AfterEach
-    void stop() {
-        claude.close();
-        Wait.until(5_000, "no running execution on the server",
-                () -> server.server().health().runningProcesses() == 0);
-    }
 
     private void script(Reply... replies) {
         claude.script(replies);
@@ -94,7 +73,7 @@ class ClaudeCommandsIT {
 
     private List<String> argv(String subcommand, String... args) {
         List<String> all = new ArrayList<>(List.of(subcommand));
-        all.addAll(claude.flags(server.uri()));
+        all.addAll(claude.flags());
         if (!List.of(args).contains("--timeout")) {
             all.addAll(List.of("--timeout", RUN_TIMEOUT));
         }
@@ -104,7 +83,7 @@ class ClaudeCommandsIT {
 
     /** What the CLI printed and what the stub saw, for assertion messages. */
     private String transcript() {
-        return "--- stdout ---\n" + cli.out() + "--- stderr ---\n" + cli.err() + "--- stub ---\n" + stub.requests();
+        return "--- stdout ---\n" + cli.out() + "--- stderr ---\n" + cli.err() + "--- stub ---\n" + claude.stub().requests();
     }
 
     private Path file(String name, String text) throws IOException {
@@ -127,13 +106,13 @@ class ClaudeCommandsIT {
                 .contains(" in / ", " out tokens", " · $", " · session " + session)
                 .doesNotContain("attempts", "partial");
         assertThat(cli.err().lines()).as(transcript()).hasSize(1);
-        assertThat(stub.messageRequests()).hasSize(1);
-        assertThat(stub.messageRequests().getFirst().userText()).contains("What is the answer?");
+        assertThat(claude.stub().messageRequests()).hasSize(1);
+        assertThat(claude.stub().messageRequests().getFirst().userText()).contains("What is the answer?");
     }
 
     @Test
     void writeToolCreatesTheFileAndPlainProgressShowsTheToolCall() {
-        Path hello = claude.cwd.resolve("hello.txt");
+        Path hello = claude.cwd().resolve("hello.txt");
         script(Reply.write(hello.toString(), "hello from ccx claude\n"), Reply.text("I wrote hello.txt."));
 
         int code = ccx("claude", "Create hello.txt", "--progress", "plain");
@@ -165,7 +144,7 @@ class ClaudeCommandsIT {
                 .isEqualTo(Wire.mapper().readTree("{\"answer\":42,\"items\":[\"a\",\"b\"]}"));
         assertThat(cli.err()).startsWith("ccx claude: ok");
         // The prompt Claude got asks for JSON matching the schema from the file.
-        assertThat(stub.messageRequests().getFirst().userText()).contains("Count the items", "\"items\"");
+        assertThat(claude.stub().messageRequests().getFirst().userText()).contains("Count the items", "\"items\"");
     }
 
     @Test
@@ -182,7 +161,7 @@ class ClaudeCommandsIT {
 
     @Test
     void jsonModePrintsEventLinesAndTheResultLast() throws IOException {
-        Path notes = claude.cwd.resolve("notes.md");
+        Path notes = claude.cwd().resolve("notes.md");
         script(Reply.write(notes.toString(), "# Notes\n"), Reply.text("Wrote notes.md."));
 
         int code = ccx("claude", "Write notes.md", "--json");
@@ -215,7 +194,7 @@ class ClaudeCommandsIT {
         assertThat(code).as(transcript()).isZero();
         assertThat(cli.out()).isEqualTo("Answered after the CLI's own retry." + System.lineSeparator());
         assertThat(cli.err()).contains("API retry 1 after HTTP 429").doesNotContain("retrying:", "attempts");
-        assertThat(stub.messageRequests()).hasSize(2);
+        assertThat(claude.stub().messageRequests()).hasSize(2);
     }
 
     @Test
@@ -230,7 +209,7 @@ class ClaudeCommandsIT {
         assertThat(cli.out()).isEqualTo("Answered by the second run." + System.lineSeparator());
         assertThat(cli.err()).contains("retrying: rate limit (HTTP 429); attempt 2 of 2 in ")
                 .contains("ccx claude: ok · ", " · 2 attempts · ");
-        assertThat(stub.messageRequests()).hasSize(2);
+        assertThat(claude.stub().messageRequests()).hasSize(2);
     }
 
     @Test
@@ -263,7 +242,7 @@ class ClaudeCommandsIT {
 
     @Test
     void ctrlCCancelsTheRunPrintsTheTextSoFarAndExits130() throws Exception {
-        Path file = claude.cwd.resolve("started.txt");
+        Path file = claude.cwd().resolve("started.txt");
         // Turn 1 says something, then writes a file; turn 2 hangs. Progress shows the Write after the text before it.
         script(Reply.toolUse("Text before the tool.", "Write", Wire.mapper().createObjectNode()
                 .put("file_path", file.toString()).put("content", "x").toString()));
@@ -278,7 +257,7 @@ class ClaudeCommandsIT {
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             Wait.until(30_000, "the Write and the second request", () -> Files.exists(file)
-                    && stub.messageRequests().size() == 2 && contents(err).contains("tool: Write"));
+                    && claude.stub().messageRequests().size() == 2 && contents(err).contains("tool: Write"));
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("ccx exits after SIGINT").isTrue();
             assertThat(p.exitValue()).as(contents(err)).isEqualTo(ExitCodes.CANCELED);
@@ -308,7 +287,7 @@ class ClaudeCommandsIT {
 
         assertThat(code).as(transcript()).isZero();
         assertThat(cli.out()).isEqualTo("Hi." + System.lineSeparator());
-        assertThat(stub.messageRequests().getFirst().userText()).contains(prompt.strip());
+        assertThat(claude.stub().messageRequests().getFirst().userText()).contains(prompt.strip());
     }
 
     @Test
@@ -324,7 +303,7 @@ class ClaudeCommandsIT {
         assertThat(code).as(transcript()).isZero();
         assertThat(cli.out()).isEqualTo("The code word was xyzzy." + System.lineSeparator());
         // The second request carries the first exchange: Claude Code loaded the session's transcript.
-        RecordedRequest second = stub.messageRequests().get(1);
+        RecordedRequest second = claude.stub().messageRequests().get(1);
         assertThat(second.userText()).contains("Remember the code word xyzzy", "What was the code word?");
         assertThat(second.messages().toString()).contains("Noted: the code word is xyzzy.");
     }
@@ -349,12 +328,12 @@ class ClaudeCommandsIT {
         Path missing = tmp.resolve("no-such-dir").resolve("claude");
 
         int code = cli.run("claude", "--url", server.uri().toString(), "--claude-bin", missing.toString(),
-                "--cwd", claude.cwd.toString(), "--progress", "none", "Hello?");
+                "--cwd", claude.cwd().toString(), "--progress", "none", "Hello?");
 
         assertThat(code).as(transcript()).isEqualTo(ExitCodes.CCX_FAILED);
         assertThat(cli.err()).contains(missing.toString(), "--claude-bin");
         assertThat(cli.out()).isEmpty();
-        assertThat(stub.requests()).isEmpty();
+        assertThat(claude.stub().requests()).isEmpty();
     }
 
     // ---- ccx tasks ---------------------------------------------------------------------------------------------
@@ -372,8 +351,8 @@ class ClaudeCommandsIT {
     @Test
     void tasksRunAPlanWhereEachPromptUsesThePreviousOnesFile() throws IOException {
         long n = ThreadLocalRandom.current().nextLong(1_000, 1_000_000);
-        Path a = claude.cwd.resolve("a.txt");
-        Path b = claude.cwd.resolve("b.txt");
+        Path a = claude.cwd().resolve("a.txt");
+        Path b = claude.cwd().resolve("b.txt");
         scriptWriteA(a, n);
         // Task 2 learns the number only from the Read result Claude Code sends back, and writes twice it to b.txt.
         Reply.Message readA = Reply.read(a.toString());
@@ -412,7 +391,7 @@ class ClaudeCommandsIT {
         assertThat(tasks).extracting(t -> toolNames(t.path("claude").path("tool_calls")))
                 .containsExactly(List.of("Write"), List.of("Read", "Write"), List.of("Read"));
         assertThat(tasks).extracting(t -> t.path("claude").path("session_id").asString()).doesNotHaveDuplicates();
-        assertThat(stub.pending()).isZero();
+        assertThat(claude.stub().pending()).isZero();
     }
 
     private static List<String> toolNames(JsonNode calls) {
@@ -424,7 +403,7 @@ class ClaudeCommandsIT {
     @Test
     void tasksStopWhenAPromptAnswersOffItsSchemaAndSkipTheRest() throws IOException {
         long n = ThreadLocalRandom.current().nextLong(1_000, 1_000_000);
-        Path a = claude.cwd.resolve("a.txt");
+        Path a = claude.cwd().resolve("a.txt");
         scriptWriteA(a, n);
         Reply.Message readA = Reply.read(a.toString());
         script(readA);
@@ -452,7 +431,7 @@ class ClaudeCommandsIT {
                 .containsExactly("success", "failed", "skipped");
         assertThat(tasks.get(1).path("claude").path("json").path("number").asString()).isEqualTo(Long.toString(n));
         assertThat(tasks.get(1).path("claude").path("schema_errors")).isNotEmpty();
-        assertThat(stub.messageRequests()).hasSize(4);
-        assertThat(stub.pending()).isZero();
+        assertThat(claude.stub().messageRequests()).hasSize(4);
+        assertThat(claude.stub().pending()).isZero();
     }
 }
