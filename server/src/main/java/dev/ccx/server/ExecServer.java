@@ -111,10 +111,6 @@ public final class ExecServer implements AutoCloseable {
                 () -> audit == null ? 0 : audit.writeErrors());
     }
 
-    /** The metrics, for tests and benchmarks that read them without HTTP. */
-    public ServerMetrics metrics() {
-        return metrics;
-    }
 
     /** The embedded store alone, or Redis with the embedded store taking over whenever Redis fails. */
     private static TimingStore openStore(ServerConfig config) {

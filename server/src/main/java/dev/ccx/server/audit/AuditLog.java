@@ -43,7 +43,6 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
 
     private final BlockingQueue<Supplier<String>> queue = new ArrayBlockingQueue<>(QUEUE);
     private final LongAdder dropped = new LongAdder();
-    private final LongAdder written = new LongAdder();
     private final LongAdder writeErrors = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ContextBase context = new ContextBase();
@@ -118,11 +117,6 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
         return dropped.sum();
     }
 
-    /** Lines handed to the file. */
-    public long written() {
-        return written.sum();
-    }
-
     private void offer(Supplier<String> line) {
         if (closing || !queue.offer(line)) {
             dropped.increment();
@@ -146,7 +140,6 @@ public final class AuditLog implements ServerObserver, AutoCloseable {
     private void write(Supplier<String> line) {
         try {
             appender.doAppend(line.get());
-            written.increment();
         } catch (RuntimeException e) {
             dropped.increment();
             LOG.error("audit log: an event could not be written", e);

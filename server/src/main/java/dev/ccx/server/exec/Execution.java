@@ -744,23 +744,14 @@ public final class Execution implements ProcessListener {
 
     /**
      * The server stops and this execution's end never came: its group is gone, but output its followers have not
-     * read is still in its pipe. It is reported as ended ({@code shutdown}, unless another reason came first), so
-     * the metrics and the audit log count it; nobody will read its log any more.
+     * read is still in its pipe, held back. It ends now like any other (the reason it was given, {@code shutdown}):
+     * {@code process.completed} goes into its log after what the log holds, the slots are free, and it is counted
+     * and audited. What stayed in the pipe is lost with the server.
      */
-    void reportUnsettled() {
-        lock.lock();
-        try {
-            if (!finished.compareAndSet(false, true)) {
-                return;
-            }
-            endedAtMillis = System.currentTimeMillis();
-        } finally {
-            lock.unlock();
+    void endUnsettled() {
+        if (group != null) { // null only while a spawn is still under way, which the admission lock rules out here
+            finish();
         }
-        EndReason why = reason.get() == null ? EndReason.SHUTDOWN : reason.get();
-        ProcessGroup g = group;
-        observer.executionFinished(summary(why, exitCode, (System.nanoTime() - startNanos) / 1e9,
-                g == null ? 0 : g.pgid()));
     }
 
     /** The spawn failed: nothing was shown to anyone, so nothing is left (the group record, the log). */

@@ -371,7 +371,7 @@ public final class ExecutionService implements AutoCloseable {
             if (g != null) {
                 sup.signal(g, Signal.KILL);
             }
-            e.reportUnsettled();
+            e.endUnsettled();
         }
         timer.shutdownNow();
         sup.engine().close();
