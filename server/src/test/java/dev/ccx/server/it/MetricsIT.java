@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ccx.protocol.ExecuteParams;
 import dev.ccx.server.testing.Groups;
 import dev.ccx.server.testing.Prometheus;
+import dev.ccx.server.testing.RawHttp;
 import dev.ccx.server.testing.TestClient;
 import dev.ccx.server.testing.TestServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -176,13 +173,7 @@ class MetricsIT {
     }
 
     private static String statusLine(int port, String host) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            String request = "GET /metrics HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-        }
+        return RawHttp.statusLine(port, "/metrics", host, Map.of("Connection", "close"));
     }
 
     @Test

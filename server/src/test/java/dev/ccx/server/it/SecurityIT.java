@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.ccx.protocol.ExecuteParams;
 import dev.ccx.server.testing.Groups;
+import dev.ccx.server.testing.RawHttp;
 import dev.ccx.server.testing.TestClient;
 import dev.ccx.server.testing.TestServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -295,26 +291,7 @@ class SecurityIT {
 
     /** The same, with {@code host} as the Host header. */
     private static String rawUpgradeStatusLine(URI uri, String host, Map<String, String> headers) throws IOException {
-        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
-            socket.setSoTimeout((int) WAIT_MS);
-            StringBuilder request = new StringBuilder()
-                    .append("GET ").append(uri.getRawPath()).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(host).append("\r\n")
-                    .append("Upgrade: websocket\r\n")
-                    .append("Connection: Upgrade\r\n")
-                    .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")
-                    .append("Sec-WebSocket-Version: 13\r\n");
-            headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
-            request.append("\r\n");
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.US_ASCII));
-            String status = in.readLine();
-            assertThat(status).as("status line").isNotNull();
-            return status;
-        }
+        return RawHttp.statusLine(uri.getPort(), uri.getRawPath(), host, RawHttp.upgrade(headers));
     }
 
     private static URI withQuery(URI uri, String query) {
