@@ -19,6 +19,8 @@ public enum EndReason {
     ABANDONED("abandoned"),
     /** The server is shutting down; the group was terminated. */
     SHUTDOWN("shutdown"),
+    /** Cluster: the worker running it was lost (killed, or cut off from Redis past its lease); nothing restarted it. */
+    WORKER_LOST("worker_lost"),
     /** Supervision itself failed (for example a pipe read error); the group was terminated. */
     ERROR("error");
 

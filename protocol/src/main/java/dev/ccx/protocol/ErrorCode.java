@@ -44,7 +44,9 @@ public enum ErrorCode {
     /** {@code stdin}: the execution has no stdin pipe, or it was closed ({@code eof} sent, or the process exited). */
     STDIN_CLOSED(-32010, "Stdin is not open"),
     /** {@code stdin}: the bytes already waiting for the process to read, with these, would pass the server's bound. */
-    STDIN_FULL(-32011, "Stdin buffer full");
+    STDIN_FULL(-32011, "Stdin buffer full"),
+    /** Cluster: Redis does not answer, so the execution cannot be placed or found through it. */
+    CLUSTER_UNAVAILABLE(-32012, "Cluster unavailable");
 
     private final int code;
     private final String title;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -20,9 +21,23 @@ import java.util.Map;
  *                    {@code abandoned}; the server's {@code --linger} when {@code null}
  * @param stdin       {@code true} to give the process a pipe as stdin, written with the {@code stdin} method;
  *                    {@code /dev/null} otherwise
+ * @param require     cluster: labels the worker must have been started with ({@code --label}); every one of them
+ * @param idempotencyKey a second execute with the same key (and credentials) within 24 h gets the first one's
+ *                    execution instead of starting another
+ * @param retryOnLoss cluster: when the worker running it is lost, start it again on another worker instead of ending
+ *                    it with reason {@code worker_lost} (for idempotent work)
  */
 public record ExecuteParams(String command, List<String> argv, Double timeout, Double idleTimeout, String cwd,
-                            Map<String, String> env, OnDisconnect onDisconnect, Double linger, Boolean stdin) {
+                            Map<String, String> env, OnDisconnect onDisconnect, Double linger, Boolean stdin,
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> require,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String idempotencyKey,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean retryOnLoss) {
+    /** The params without the cluster's options. */
+    public ExecuteParams(String command, List<String> argv, Double timeout, Double idleTimeout, String cwd,
+                         Map<String, String> env, OnDisconnect onDisconnect, Double linger, Boolean stdin) {
+        this(command, argv, timeout, idleTimeout, cwd, env, onDisconnect, linger, stdin, null, null, null);
+    }
+
 
     /** The params the original protocol had: killed on disconnect, no stdin. */
     public ExecuteParams(String command, List<String> argv, Double timeout, Double idleTimeout, String cwd,

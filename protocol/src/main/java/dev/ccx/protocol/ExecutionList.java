@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -30,6 +31,14 @@ public record ExecutionList(List<ExecutionInfo> executions) {
      */
     public record ExecutionInfo(String executionId, String command, String status, long pid, OnDisconnect onDisconnect,
                                 boolean stdin, double startedAt, Double endedAt, EndReason reason, Integer exitCode,
-                                long lastSeq, long oldestSeq, int followers, boolean paused) {
+                                long lastSeq, long oldestSeq, int followers, boolean paused,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) String node) {
+        /** An execution of a single server. */
+        public ExecutionInfo(String executionId, String command, String status, long pid, OnDisconnect onDisconnect,
+                             boolean stdin, double startedAt, Double endedAt, EndReason reason, Integer exitCode,
+                             long lastSeq, long oldestSeq, int followers, boolean paused) {
+            this(executionId, command, status, pid, onDisconnect, stdin, startedAt, endedAt, reason, exitCode, lastSeq,
+                    oldestSeq, followers, paused, null);
+        }
     }
 }

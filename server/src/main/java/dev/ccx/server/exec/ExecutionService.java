@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * of a lock whose write side {@link #close()} takes to mark the service closing and take its snapshot. So an
  * execution either is in the snapshot (and is ended with it) or was never admitted.
  */
-public final class ExecutionService implements AutoCloseable {
+public final class ExecutionService implements Executions, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionService.class);
     private static final SecureRandom IDS = new SecureRandom();
     private static final long CLOSE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -67,12 +67,12 @@ public final class ExecutionService implements AutoCloseable {
     private final ExecutorService background = Threads.virtualPerTask("exec-bg");
     private final int maxProcesses;
     private final Semaphore slots;
-    private final Map<String, Execution> running = new ConcurrentHashMap<>();
+    private final Map<String, LocalExecution> running = new ConcurrentHashMap<>();
     /** Ended executions in the order they ended; guarded by itself, held for map operations only. */
     private final LinkedHashMap<String, Retained> retained = new LinkedHashMap<>();
 
     /** An ended execution and when it ended, on the monotonic clock. */
-    private record Retained(Execution execution, long endedNanos) {
+    private record Retained(LocalExecution execution, long endedNanos) {
     }
     private final Retention retention;
     private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
@@ -141,11 +141,26 @@ public final class ExecutionService implements AutoCloseable {
 
     /**
      * Starts a command for {@code owner}. The returned execution is running, its {@code process.started} is in its
-     * log, and its {@link Execution#ownerCursor()} is held in front of it for the caller's reply.
+     * log, and its {@link LocalExecution#ownerCursor()} is held in front of it for the caller's reply.
      *
      * @throws ExecException for every reason the command cannot run
      */
-    public Execution execute(ExecOwner owner, ExecuteParams params) {
+    @Override
+    public LocalExecution execute(ExecOwner owner, ExecuteParams params) {
+        return execute(owner, params, newId(), 1);
+    }
+
+    /** A new execution id: 128 random bits in hex. */
+    public static String newId() {
+        return HexFormat.of().formatHex(randomBytes());
+    }
+
+    /**
+     * Starts a command like {@link #execute(ExecOwner, ExecuteParams)}, under an id chosen by the caller (the
+     * cluster's, placed from another node) and with its log numbered from {@code firstSeq} (a restart continues the
+     * log of the run that was lost).
+     */
+    public LocalExecution execute(ExecOwner owner, ExecuteParams params, String id, long firstSeq) {
         Ownership ownership = ownership(owner, params);
         LaunchPlan plan = withTiming(policy.plan(params), params);
         if (!owner.tryAcquireSlot()) {
@@ -160,7 +175,7 @@ public final class ExecutionService implements AutoCloseable {
                         Map.of("limit", "max_processes", "max", maxProcesses));
             }
             try {
-                Execution execution = admit(owner, ownership, plan);
+                LocalExecution execution = admit(owner, ownership, plan, id, firstSeq);
                 started = true;
                 return execution;
             } finally {
@@ -199,8 +214,9 @@ public final class ExecutionService implements AutoCloseable {
      * @throws ExecException NO_SUCH_PROCESS otherwise, with the same message whether the id is unknown or belongs to
      *                       other credentials, so ids cannot be probed
      */
-    public Execution find(String id, String principal) {
-        Execution e = running.get(id);
+    @Override
+    public LocalExecution find(String id, String principal) {
+        LocalExecution e = running.get(id);
         if (e == null) {
             synchronized (retained) {
                 Retained r = retained.get(id);
@@ -216,32 +232,32 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     /** What {@code executions} answers: running ones (oldest first), then retained ones (newest first). */
+    @Override
     public ExecutionList list(String principal) {
         // Running first, retained second: an execution is put in retained before it leaves running, so whatever
         // ends meanwhile is in one of the two snapshots (or both, and is listed once, as ended).
-        List<Execution> live = running.values().stream().filter(e -> e.ownership().principal().equals(principal))
-                .sorted(Comparator.comparingLong(Execution::startedNanos)).toList();
-        List<Execution> ended;
+        List<LocalExecution> live = running.values().stream().filter(e -> e.ownership().principal().equals(principal))
+                .sorted(Comparator.comparingLong(LocalExecution::startedNanos)).toList();
+        List<LocalExecution> ended;
         synchronized (retained) {
             ended = retained.values().stream().map(Retained::execution)
                     .filter(e -> e.ownership().principal().equals(principal)).toList();
         }
-        Set<Execution> endedSet = Set.copyOf(ended);
+        Set<LocalExecution> endedSet = Set.copyOf(ended);
         List<ExecutionList.ExecutionInfo> out = new ArrayList<>();
-        live.stream().filter(e -> !endedSet.contains(e)).map(Execution::info).forEach(out::add);
-        ended.reversed().stream().map(Execution::info).forEach(out::add);
+        live.stream().filter(e -> !endedSet.contains(e)).map(LocalExecution::info).forEach(out::add);
+        ended.reversed().stream().map(LocalExecution::info).forEach(out::add);
         return new ExecutionList(out);
     }
 
-    private Execution admit(ExecOwner owner, Ownership ownership, LaunchPlan plan) {
+    private LocalExecution admit(ExecOwner owner, Ownership ownership, LaunchPlan plan, String id, long firstSeq) {
         admission.readLock().lock();
         try {
             if (closing) {
                 throw new ExecException(ErrorCode.SHUTTING_DOWN, "The server is shutting down");
             }
-            String id = HexFormat.of().formatHex(randomBytes());
-            Execution execution = new Execution(id, owner, ownership, plan, sup, logs.create(id, ownership.keep()),
-                    this::finished);
+            LocalExecution execution = new LocalExecution(id, owner, ownership, plan, sup,
+                    logs.create(id, ownership.keep(), firstSeq), this::finished);
             running.put(id, execution);
             try {
                 execution.launch();
@@ -269,7 +285,7 @@ public final class ExecutionService implements AutoCloseable {
      * An execution has ended: its slot is free, and its group record goes, off the supervision thread (or on it,
      * once the service has closed).
      */
-    private void finished(Execution execution) {
+    private void finished(LocalExecution execution) {
         retain(execution);
         running.remove(execution.id());
         slots.release();
@@ -282,8 +298,8 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     /** Keeps an ended execution for replay, and lets the oldest retained one go past the count limit. */
-    private void retain(Execution execution) {
-        List<Execution> gone = new ArrayList<>(1);
+    private void retain(LocalExecution execution) {
+        List<LocalExecution> gone = new ArrayList<>(1);
         synchronized (retained) {
             retained.put(execution.id(), new Retained(execution, System.nanoTime()));
             while (retained.size() > retention.maxRetained()) {
@@ -303,7 +319,7 @@ public final class ExecutionService implements AutoCloseable {
     private void sweep() {
         long now = System.nanoTime();
         long retain = retention.retain().toNanos();
-        List<Execution> gone = new ArrayList<>();
+        List<LocalExecution> gone = new ArrayList<>();
         synchronized (retained) {
             Iterator<Retained> it = retained.values().iterator();
             while (it.hasNext()) {
@@ -326,7 +342,7 @@ public final class ExecutionService implements AutoCloseable {
     /** Connections following the running executions, counted once per execution they follow. */
     public int followerCount() {
         int n = 0;
-        for (Execution e : running.values()) {
+        for (LocalExecution e : running.values()) {
             n += e.followerCount();
         }
         return n;
@@ -349,7 +365,7 @@ public final class ExecutionService implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Execution> all;
+        List<LocalExecution> all;
         admission.writeLock().lock();
         try {
             closing = true;
@@ -359,14 +375,14 @@ public final class ExecutionService implements AutoCloseable {
         }
         all.forEach(e -> e.end(EndReason.SHUTDOWN));
         long deadline = System.nanoTime() + sup.graceNanos() + CLOSE_MARGIN_NANOS;
-        for (Execution e : all) {
+        for (LocalExecution e : all) {
             if (!awaitSettled(e, deadline)) {
                 LOG.warn("{} executions had not completed when shutdown stopped waiting; killing their groups",
                         running.size());
                 break;
             }
         }
-        for (Execution e : running.values()) {
+        for (LocalExecution e : running.values()) {
             ProcessGroup g = e.group();
             if (g != null) {
                 sup.signal(g, Signal.KILL);
@@ -383,7 +399,7 @@ public final class ExecutionService implements AutoCloseable {
      * Waits until {@code e} has completed, or its group is gone while its output is held back (its followers are so
      * far behind that it could not reach them before the server exits anyway); returns {@code false} at the deadline.
      */
-    private static boolean awaitSettled(Execution e, long deadlineNanos) {
+    private static boolean awaitSettled(LocalExecution e, long deadlineNanos) {
         // completion(), not isFinished(): the end is decided a moment before process.completed is in the log, and
         // the connections are closed right after this wait (a client once got 1001 without its completion).
         while (!e.completion().isDone() && !(e.isHeldBack() && !e.group().isAlive())) {

@@ -101,7 +101,12 @@ public final class LogStore implements AutoCloseable {
      *                and the disk thread is behind, output every follower has read goes instead
      */
     public ExecutionLog create(String executionId, boolean keepAll) {
-        SpillingLog log = new SpillingLog(executionId, this, limits, keepAll);
+        return create(executionId, keepAll, 1);
+    }
+
+    /** A new, empty log whose first frame will get {@code firstSeq} (a log that continues another's). */
+    public ExecutionLog create(String executionId, boolean keepAll, long firstSeq) {
+        SpillingLog log = new SpillingLog(executionId, this, limits, keepAll, firstSeq);
         logs.put(executionId, log);
         return log;
     }

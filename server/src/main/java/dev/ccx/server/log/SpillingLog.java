@@ -80,8 +80,11 @@ final class SpillingLog implements ExecutionLog {
         }
     }
 
-    SpillingLog(String id, LogStore store, LogStore.Limits limits, boolean keepAll) {
+    SpillingLog(String id, LogStore store, LogStore.Limits limits, boolean keepAll, long firstSeq) {
         this.id = id;
+        this.memFirst = firstSeq;
+        this.next = firstSeq;
+        this.oldest = firstSeq;
         this.store = store;
         this.keepAll = keepAll;
         this.softBytes = limits.memoryBytes();

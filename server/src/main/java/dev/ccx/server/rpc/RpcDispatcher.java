@@ -17,7 +17,7 @@ import dev.ccx.protocol.Wire;
 import dev.ccx.server.concurrent.Threads;
 import dev.ccx.server.exec.ExecException;
 import dev.ccx.server.exec.Execution;
-import dev.ccx.server.exec.ExecutionService;
+import dev.ccx.server.exec.Executions;
 import dev.ccx.server.log.Cursor;
 import dev.ccx.server.log.LogPositionException;
 import dev.ccx.server.observe.Refusal;
@@ -59,7 +59,7 @@ public final class RpcDispatcher implements AutoCloseable {
     /** The most stdin bytes that may wait for one process to read them; more is refused, never queued. */
     static final long MAX_STDIN_PENDING = 4L << 20;
 
-    private final ExecutionService executions;
+    private final Executions executions;
     private final String version;
     private final Connected.Limits limits;
     private final Map<String, RpcMethod> methods;
@@ -77,7 +77,7 @@ public final class RpcDispatcher implements AutoCloseable {
      * @param usage      what Claude Code runs have cost and used, for {@code usage}
      * @param observer   told about refused executes
      */
-    public RpcDispatcher(ExecutionService executions, TimingService timing, String version,
+    public RpcDispatcher(Executions executions, TimingService timing, String version,
                          Connected.Limits limits, Duration stdinTimeout, Supplier<UsageResult> usage,
                          ServerObserver observer) {
         this.executions = executions;
@@ -251,7 +251,7 @@ public final class RpcDispatcher implements AutoCloseable {
      * that ends with its connection belongs to that connection and its followers only. Without an id, the only one
      * this session started and runs.
      */
-    private static Execution target(ClientSession session, String executionId, ExecutionService executions) {
+    private static Execution target(ClientSession session, String executionId, Executions executions) {
         if (executionId != null) {
             Execution e = session.execution(executionId);
             if (e != null) {

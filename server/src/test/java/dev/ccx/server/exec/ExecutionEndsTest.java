@@ -89,7 +89,7 @@ class ExecutionEndsTest {
         }
 
         @Override
-        public void finished(Execution execution) {
+        public void finished(LocalExecution execution) {
             finished.incrementAndGet();
             free.incrementAndGet();
         }
@@ -118,7 +118,7 @@ class ExecutionEndsTest {
     }
 
     /** Reads the owner's cursor to the end: the methods of every notification, in order. */
-    private static List<JsonNode> frames(Execution e) {
+    private static List<JsonNode> frames(LocalExecution e) {
         Cursor c = e.ownerCursor();
         c.release("{}".getBytes());
         List<JsonNode> out = new ArrayList<>();
@@ -139,7 +139,7 @@ class ExecutionEndsTest {
         return frames.stream().map(f -> f.get("method").stringValue()).toList();
     }
 
-    private static void assertEndedOnceWithError(ExecutionService service, Owner owner, Execution e) {
+    private static void assertEndedOnceWithError(ExecutionService service, Owner owner, LocalExecution e) {
         List<JsonNode> frames = frames(e);
         List<String> methods = methods(frames);
         assertThat(methods).first().isEqualTo("process.started");
@@ -160,7 +160,7 @@ class ExecutionEndsTest {
         ExecutionService service = service(engine(choice), timer);
         Owner owner = new Owner();
 
-        Execution e = service.execute(owner, new ExecuteParams(null, List.of("sleep", "30"), 5.0, null, null, null));
+        LocalExecution e = service.execute(owner, new ExecuteParams(null, List.of("sleep", "30"), 5.0, null, null, null));
 
         assertEndedOnceWithError(service, owner, e);
     }
@@ -173,7 +173,7 @@ class ExecutionEndsTest {
         ExecutionService service = service(JdkEngine.create(none), Threads.scheduler("test-timer"));
         Owner owner = new Owner();
 
-        Execution e = service.execute(owner, ExecuteParams.argv(List.of("sleep", "30")));
+        LocalExecution e = service.execute(owner, ExecuteParams.argv(List.of("sleep", "30")));
 
         assertEndedOnceWithError(service, owner, e);
     }
@@ -185,7 +185,7 @@ class ExecutionEndsTest {
         Owner owner = new Owner();
 
         Thread.currentThread().interrupt();
-        Execution e;
+        LocalExecution e;
         try {
             e = service.execute(owner, ExecuteParams.argv(List.of("sleep", "30")));
         } finally {
@@ -200,7 +200,7 @@ class ExecutionEndsTest {
         ExecutionService service = service(engine(Engines.Choice.AUTO), Threads.scheduler("test-timer"));
         Owner owner = new Owner();
         for (int i = 0; i < 3; i++) {
-            Execution e = service.execute(owner, ExecuteParams.argv(List.of("true")));
+            LocalExecution e = service.execute(owner, ExecuteParams.argv(List.of("true")));
             List<JsonNode> frames = frames(e);
             assertThat(frames.getLast().get("params").get("reason").stringValue()).isEqualTo("exit");
         }
@@ -211,7 +211,7 @@ class ExecutionEndsTest {
     void nothingIsAdmittedOnceShutdownHasTakenItsSnapshot() {
         ExecutionService service = service(engine(Engines.Choice.AUTO), Threads.scheduler("test-timer"));
         Owner owner = new Owner();
-        Execution running = service.execute(owner, ExecuteParams.argv(List.of("sleep", "30")));
+        LocalExecution running = service.execute(owner, ExecuteParams.argv(List.of("sleep", "30")));
 
         service.close();
 

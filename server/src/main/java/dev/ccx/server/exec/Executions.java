@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.exec;
+
+import dev.ccx.protocol.ExecuteParams;
+import dev.ccx.protocol.ExecutionList;
+
+/**
+ * Where requests find executions: {@link ExecutionService} on one server, the cluster's placement in front of it on
+ * many.
+ */
+public interface Executions {
+
+    /**
+     * Starts a command for {@code owner}. The returned execution's {@link Execution#ownerCursor()} is held in front
+     * of its first notification for the caller's reply.
+     *
+     * @throws ExecException for every reason the command cannot run
+     */
+    Execution execute(ExecOwner owner, ExecuteParams params);
+
+    /**
+     * The execution {@code id}, running or retained, if {@code principal} may see it.
+     *
+     * @throws ExecException NO_SUCH_PROCESS otherwise, with the same message whether the id is unknown or belongs to
+     *                       other credentials, so ids cannot be probed
+     */
+    Execution find(String id, String principal);
+
+    /** What {@code executions} answers: running ones (oldest first), then retained ones (newest first). */
+    ExecutionList list(String principal);
+}
