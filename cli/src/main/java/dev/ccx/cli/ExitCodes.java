@@ -50,7 +50,7 @@ final class ExitCodes {
             case TIMEOUT, IDLE_TIMEOUT -> TIMED_OUT;
             case CANCELED, DISCONNECT, ABANDONED -> CANCELED;
             case SHUTDOWN -> SHUTDOWN;
-            case ERROR -> CCX_FAILED;
+            case ERROR, WORKER_LOST -> CCX_FAILED;
         };
     }
 }

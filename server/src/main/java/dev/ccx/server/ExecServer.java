@@ -3,6 +3,7 @@ package dev.ccx.server;
 
 import dev.ccx.protocol.Connected;
 import dev.ccx.protocol.Health;
+import dev.ccx.server.cluster.ClusterExecutions;
 import dev.ccx.server.audit.AuditLog;
 import dev.ccx.server.exec.CommandPolicy;
 import dev.ccx.server.exec.ExecutionService;
@@ -49,6 +50,8 @@ public final class ExecServer implements AutoCloseable {
     private static final Duration CLOSE_DRAIN = Duration.ofMillis(200);
 
     private final ExecutionService executions;
+    /** The cluster in front of {@link #executions}, or {@code null} on a single server. */
+    private final ClusterExecutions cluster;
     private final LogStore logs;
     private final SessionHub hub;
     private final RpcDispatcher dispatcher;
@@ -73,13 +76,16 @@ public final class ExecServer implements AutoCloseable {
                     Engines.open(config.spawner()), logs, new GroupLedger(config.stateDir()),
                     config.maxProcesses(), config.killGrace(), config.maxLineBytes(), new Retention(config.linger(),
                     config.maxLinger(), config.retain(), config.maxRetained()), observer);
+            this.cluster = config.cluster() == null ? null : new ClusterExecutions(executions, logs,
+                    config.cluster(), VERSION, config.retain());
             this.hub = new SessionHub(new SessionSettings(config.maxProcessesPerSession(), config.outboundBytes(),
                     config.sendTimeout()), config.maxSessions(), config.pingInterval());
-            this.dispatcher = new RpcDispatcher(executions, timing, VERSION, new Connected.Limits(
+            this.dispatcher = new RpcDispatcher(cluster != null ? cluster : executions, timing, VERSION, new Connected.Limits(
                     config.maxProcessesPerSession(), config.maxProcesses(), config.maxMessageBytes(),
                     config.maxLineBytes()), config.stdinTimeout(), metrics.claude()::snapshot, observer);
             this.transport = new WsTransport(new WsTransport.TransportSettings(config.host(), config.port(),
-                    config.maxMessageBytes(), config.pingInterval(), config.allowedOrigins(), config.tokens()),
+                    config.maxMessageBytes(), config.pingInterval(), config.allowedOrigins(), config.tokens(),
+                    config.cluster() == null || config.cluster().role().accepts()),
                     hub, dispatcher, this::health, metrics::scrape, observer);
         } catch (RuntimeException | Error e) {
             if (audit != null) {
@@ -116,10 +122,13 @@ public final class ExecServer implements AutoCloseable {
     private static TimingStore openStore(ServerConfig config) {
         Path dir = config.stateDir().resolve("timing");
         EmbeddedTimingStore embedded = new EmbeddedTimingStore(dir);
-        if (config.redisUrl() == null) {
+        // A cluster shares its timing history through its own Redis, unless another is named.
+        String redis = config.redisUrl() != null ? config.redisUrl()
+                : config.cluster() != null ? config.cluster().url() : null;
+        if (redis == null) {
             return embedded;
         }
-        return new FallbackTimingStore(RedisTimingStore.fromUrl(config.redisUrl(), config.redisPrefix(),
+        return new FallbackTimingStore(RedisTimingStore.fromUrl(redis, config.redisPrefix(),
                 config.redisTimeout()), embedded, dir);
     }
 
@@ -137,6 +146,9 @@ public final class ExecServer implements AutoCloseable {
         server.executions.endLeftovers();
         try {
             server.transport.start();
+            if (server.cluster != null) {
+                server.cluster.start(server.url());
+            }
         } catch (Exception e) {
             server.close();
             throw e;
@@ -160,7 +172,8 @@ public final class ExecServer implements AutoCloseable {
     public Health health() {
         return new Health("healthy", "ccx", VERSION, hub.activeCount(), hub.maxSessions(),
                 executions.runningCount(), executions.maxProcesses(), (System.nanoTime() - startedNanos) / 1e9,
-                timing.storeName(), timing.degraded(), executions.engineName());
+                timing.storeName(), timing.degraded(), executions.engineName(),
+                cluster == null ? null : cluster.health());
     }
 
     @Override
@@ -168,6 +181,9 @@ public final class ExecServer implements AutoCloseable {
         try {
             transport.stopAccepting();
             executions.close();
+            if (cluster != null) {
+                cluster.close(); // after the ends, so that their streams are written (at most a second)
+            }
             hub.closeAll(1001, "Server shutting down", CLOSE_DRAIN);
             hub.close();
             transport.close();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server;
 
+import dev.ccx.server.cluster.ClusterSettings;
 import ch.qos.logback.classic.Level;
 import dev.ccx.server.concurrent.Threads;
 import dev.ccx.server.process.Engines;
@@ -161,6 +162,38 @@ public final class ServeCommand implements Callable<Integer> {
             + "CCX_AUDIT_KEEP_DAYS; default " + ServerConfig.DEFAULT_AUDIT_KEEP_DAYS + ").")
     Integer auditKeepDays;
 
+    @Option(names = "--cluster", description = "Be a node of the cluster on this Redis, redis://HOST:PORT[/DB] "
+            + "(env CCX_CLUSTER; default none: a single server). See docs/cluster.md.")
+    String cluster;
+
+    @Option(names = "--role", description = "Cluster: gateway (accepts clients, runs nothing), worker (runs what "
+            + "others place, accepts no clients) or both (env CCX_ROLE; default both).")
+    String role;
+
+    @Option(names = "--label", description = "Cluster: a label executions can require; repeatable (env CCX_LABELS, "
+            + "comma-separated).")
+    List<String> labels;
+
+    @Option(names = "--node-id", description = "Cluster: this node's id (env CCX_NODE_ID; default host name and a "
+            + "random suffix).")
+    String nodeId;
+
+    @Option(names = "--advertise", description = "Cluster: the WebSocket URL other nodes and clients reach this node "
+            + "at (env CCX_ADVERTISE; default the one it listens on).")
+    String advertise;
+
+    @Option(names = "--cluster-fallback", description = "Cluster: with Redis unreachable, fail new executions (fail) "
+            + "or run them on this node only (local) (env CCX_CLUSTER_FALLBACK; default fail).")
+    String clusterFallback;
+
+    @Option(names = "--cluster-prefix", description = "Cluster: prefix of every key (env CCX_CLUSTER_PREFIX; "
+            + "default " + ClusterSettings.DEFAULT_PREFIX + ").")
+    String clusterPrefix;
+
+    @Option(names = "--lease", description = "Cluster: seconds a worker's lease on a running execution lasts "
+            + "unrenewed; a lost worker's executions end within it plus 5 s (env CCX_LEASE; default 10).")
+    Double lease;
+
     @Option(names = "--log-level", description = "TRACE, DEBUG, INFO, WARN or ERROR (env LOG_LEVEL; default INFO).")
     String logLevel;
 
@@ -231,6 +264,14 @@ public final class ServeCommand implements Callable<Integer> {
         if (auditLog != null) b.auditLog(auditLog);
         if (auditMaxFile != null) b.auditMaxFileBytes(ServerConfig.parseBytes("--audit-max-file", auditMaxFile));
         if (auditKeepDays != null) b.auditKeepDays(auditKeepDays);
+        if (cluster != null) b.cluster(cluster);
+        if (role != null) b.role(ClusterSettings.Role.parse(role));
+        if (labels != null) b.labels(labels);
+        if (nodeId != null) b.nodeId(nodeId);
+        if (advertise != null) b.advertise(advertise);
+        if (clusterFallback != null) b.clusterFallback(clusterFallback);
+        if (clusterPrefix != null) b.clusterPrefix(clusterPrefix);
+        if (lease != null) b.lease(ServerConfig.seconds(lease));
         return b;
     }
 

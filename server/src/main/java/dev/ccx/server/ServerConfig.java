@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server;
 
+import dev.ccx.server.cluster.ClusterSettings;
 import dev.ccx.server.exec.CommandPolicy;
 import dev.ccx.server.process.Engines;
 import java.net.InetAddress;
@@ -50,6 +51,7 @@ import java.util.Set;
  * @param auditLog               the audit log file, or {@code null} for none
  * @param auditMaxFileBytes      the size at which the audit log is rotated (it is also rotated daily)
  * @param auditKeepDays          days of rotated audit logs kept
+ * @param cluster                the cluster this server is a node of ({@code --cluster}), or {@code null}
  */
 public record ServerConfig(String host, int port, List<String> tokens, Set<String> allowedOrigins, int maxSessions,
                            int maxProcesses, int maxProcessesPerSession, long maxMessageBytes, int maxLineBytes,
@@ -58,7 +60,8 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
                            Duration redisTimeout, String redisPrefix, boolean predictTimeouts, Engines.Choice spawner,
                            long logMemoryBytes, long logMaxBytes, long logTotalBytes, Duration linger,
                            Duration maxLinger, Duration retain, int maxRetained, long retainBytes,
-                           Duration stdinTimeout, Path auditLog, long auditMaxFileBytes, int auditKeepDays) {
+                           Duration stdinTimeout, Path auditLog, long auditMaxFileBytes, int auditKeepDays,
+                           ClusterSettings cluster) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8003;
@@ -126,6 +129,14 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
         private Path auditLog;
         private long auditMaxFileBytes = DEFAULT_AUDIT_MAX_FILE_BYTES;
         private int auditKeepDays = DEFAULT_AUDIT_KEEP_DAYS;
+        private String clusterUrl;
+        private String nodeId;
+        private ClusterSettings.Role role = ClusterSettings.Role.BOTH;
+        private List<String> labels = List.of();
+        private String advertise;
+        private boolean clusterFallbackLocal;
+        private String clusterPrefix = ClusterSettings.DEFAULT_PREFIX;
+        private Duration lease = ClusterSettings.DEFAULT_LEASE;
 
         private Builder() {
         }
@@ -190,6 +201,21 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
             auditLog = audit == null ? auditLog : Path.of(audit);
             auditMaxFileBytes = bytesOf(env, "CCX_AUDIT_MAX_FILE", auditMaxFileBytes);
             auditKeepDays = intOf(env, "CCX_AUDIT_KEEP_DAYS", auditKeepDays);
+            clusterUrl = blankToNull(env.getOrDefault("CCX_CLUSTER", clusterUrl));
+            nodeId = blankToNull(env.getOrDefault("CCX_NODE_ID", nodeId));
+            if (blankToNull(env.get("CCX_ROLE")) != null) {
+                role = ClusterSettings.Role.parse(env.get("CCX_ROLE"));
+            }
+            if (blankToNull(env.get("CCX_LABELS")) != null) {
+                labels = java.util.Arrays.stream(env.get("CCX_LABELS").split(",")).map(String::strip)
+                        .filter(l -> !l.isEmpty()).toList();
+            }
+            advertise = blankToNull(env.getOrDefault("CCX_ADVERTISE", advertise));
+            if (blankToNull(env.get("CCX_CLUSTER_FALLBACK")) != null) {
+                clusterFallback(env.get("CCX_CLUSTER_FALLBACK"));
+            }
+            clusterPrefix = env.getOrDefault("CCX_CLUSTER_PREFIX", clusterPrefix);
+            lease = env.containsKey("CCX_LEASE") ? seconds(doubleOf(env, "CCX_LEASE")) : lease;
             return this;
         }
 
@@ -227,6 +253,23 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
         public Builder auditLog(Path v) { auditLog = v; return this; }
         public Builder auditMaxFileBytes(long v) { auditMaxFileBytes = v; return this; }
         public Builder auditKeepDays(int v) { auditKeepDays = v; return this; }
+        public Builder cluster(String v) { clusterUrl = blankToNull(v); return this; }
+        public Builder nodeId(String v) { nodeId = blankToNull(v); return this; }
+        public Builder role(ClusterSettings.Role v) { role = v; return this; }
+        public Builder labels(List<String> v) { labels = List.copyOf(v); return this; }
+        public Builder advertise(String v) { advertise = blankToNull(v); return this; }
+        public Builder clusterPrefix(String v) { clusterPrefix = v; return this; }
+        public Builder lease(Duration v) { lease = v; return this; }
+
+        /** {@code local}: with Redis away, run new executions here; {@code fail} (the default): refuse them. */
+        public Builder clusterFallback(String v) {
+            switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "local" -> clusterFallbackLocal = true;
+                case "fail" -> clusterFallbackLocal = false;
+                default -> throw new IllegalArgumentException("cluster_fallback: " + v + " (expected: local or fail)");
+            }
+            return this;
+        }
 
         /** Validates and builds. */
         public ServerConfig build() {
@@ -265,7 +308,10 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
                     maxProcessesPerSession, maxMessageBytes, maxLineBytes, shell, allowedCommands, killGrace,
                     pingInterval, sendTimeout, outboundBytes, stateDir, redisUrl, redisTimeout, redisPrefix,
                     predictTimeouts, spawner, logMemoryBytes, logMaxBytes, logTotalBytes, linger, maxLinger, retain,
-                    maxRetained, retainBytes, stdinTimeout, auditLog, auditMaxFileBytes, auditKeepDays);
+                    maxRetained, retainBytes, stdinTimeout, auditLog, auditMaxFileBytes, auditKeepDays,
+                    clusterUrl == null ? null : new ClusterSettings(clusterUrl, nodeId != null ? nodeId
+                            : defaultNodeId(), role, labels, advertise, clusterFallbackLocal, clusterPrefix, lease,
+                            ClusterSettings.DEFAULT_HEARTBEAT, ClusterSettings.DEFAULT_TIMEOUT));
         }
     }
 
@@ -273,6 +319,21 @@ public record ServerConfig(String host, int port, List<String> tokens, Set<Strin
     public String url(int boundPort) {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return "ws://" + h + ":" + boundPort + dev.ccx.protocol.Wire.PATH;
+    }
+
+    /** The host name and six random hex digits: unique, and readable in logs. */
+    private static String defaultNodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "node";
+        }
+        host = host.replaceAll("[^A-Za-z0-9._-]", "-");
+        host = host.isEmpty() || !Character.isLetterOrDigit(host.charAt(0)) ? "node" : host;
+        byte[] r = new byte[3];
+        new java.security.SecureRandom().nextBytes(r);
+        return (host.length() > 48 ? host.substring(0, 48) : host) + "-" + java.util.HexFormat.of().formatHex(r);
     }
 
     private static boolean isLoopback(String host) {

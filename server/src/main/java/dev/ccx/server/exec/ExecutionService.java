@@ -75,6 +75,7 @@ public final class ExecutionService implements Executions, AutoCloseable {
     private record Retained(LocalExecution execution, long endedNanos) {
     }
     private final Retention retention;
+    private final IdempotencyKeys idempotency = new IdempotencyKeys();
     private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
     private boolean closing;
 
@@ -146,6 +147,29 @@ public final class ExecutionService implements Executions, AutoCloseable {
      * @throws ExecException for every reason the command cannot run
      */
     @Override
+    public Started start(ExecOwner owner, ExecuteParams params) {
+        if (params.require() != null && !params.require().isEmpty()) {
+            throw new ExecException(ErrorCode.INVALID_PARAMS, "params.require picks cluster workers by label; this "
+                    + "server is not part of a cluster (start it with --cluster)", Map.of("require", params.require()));
+        }
+        String key = params.idempotencyKey();
+        if (key == null) {
+            return new Started(execute(owner, params), false);
+        }
+        String id = newId();
+        String first = idempotency.claim(owner.principal(), key, id);
+        if (first != null) {
+            return new Started(find(first, owner.principal()), true);
+        }
+        try {
+            return new Started(execute(owner, params, id, 1), false);
+        } catch (RuntimeException e) {
+            idempotency.release(owner.principal(), key, id);
+            throw e;
+        }
+    }
+
+    /** Starts a command for {@code owner} under a new id; see {@link #start}. */
     public LocalExecution execute(ExecOwner owner, ExecuteParams params) {
         return execute(owner, params, newId(), 1);
     }

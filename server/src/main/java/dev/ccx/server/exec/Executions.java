@@ -12,11 +12,21 @@ public interface Executions {
 
     /**
      * Starts a command for {@code owner}. The returned execution's {@link Execution#ownerCursor()} is held in front
-     * of its first notification for the caller's reply.
+     * of its first notification for the caller's reply. With an {@code idempotency_key} these credentials used
+     * within 24 h, it returns that key's execution instead, as a duplicate, and starts nothing.
      *
      * @throws ExecException for every reason the command cannot run
      */
-    Execution execute(ExecOwner owner, ExecuteParams params);
+    Started start(ExecOwner owner, ExecuteParams params);
+
+    /**
+     * What an execute got.
+     *
+     * @param execution the execution started, or the one the idempotency key started before
+     * @param duplicate whether it was started before (the caller follows it like {@code attach} from its start)
+     */
+    record Started(Execution execution, boolean duplicate) {
+    }
 
     /**
      * The execution {@code id}, running or retained, if {@code principal} may see it.
@@ -25,6 +35,11 @@ public interface Executions {
      *                       other credentials, so ids cannot be probed
      */
     Execution find(String id, String principal);
+
+    /** The cluster node that runs {@code execution}, or {@code null} on a single server. */
+    default String node(Execution execution) {
+        return null;
+    }
 
     /** What {@code executions} answers: running ones (oldest first), then retained ones (newest first). */
     ExecutionList list(String principal);

@@ -23,6 +23,11 @@ final class ParamReader {
     }
 
     /** Reads and cross-checks {@code execute} params. */
+    private static final java.util.regex.Pattern IDEMPOTENCY_KEY =
+            java.util.regex.Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
+    private static final java.util.regex.Pattern LABEL =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+
     static ExecuteParams execute(JsonNode params) {
         ParamReader r = new ParamReader(params);
         ExecuteParams what = commandOrArgv(params);
@@ -31,8 +36,25 @@ final class ParamReader {
         if (onDisconnect != null && od == null) {
             throw invalid("params.on_disconnect must be \"kill\" or \"keep\", got \"" + onDisconnect + "\"");
         }
+        String key = r.string("idempotency_key");
+        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw invalid("params.idempotency_key must be 1 to 128 letters, digits or . _ : @ / + = -, got \""
+                    + (key.length() > 40 ? key.substring(0, 40) + "\u2026" : key) + "\"");
+        }
+        List<String> require = r.stringList("require");
+        if (require != null) {
+            for (String label : require) {
+                if (!LABEL.matcher(label).matches()) {
+                    throw invalid("params.require must hold labels (letters, digits, . _ : -; at most 64 each), "
+                            + "got \"" + label + "\"");
+                }
+            }
+        }
         return new ExecuteParams(what.command(), what.argv(), r.seconds("timeout"), r.seconds("idle_timeout"),
-                r.string("cwd"), r.stringMap("env"), od, r.seconds("linger"), r.bool("stdin"));
+                r.string("cwd"), r.stringMap("env"), od, r.seconds("linger"), r.bool("stdin"),
+                require == null || require.isEmpty() ? null : List.copyOf(require), key,
+                params.has("retry_on_loss") && !params.get("retry_on_loss").isNull() ? r.bool("retry_on_loss")
+                        : null);
     }
 
     /** Reads the command: exactly one of {@code command} and {@code argv}; the other fields are left null. */

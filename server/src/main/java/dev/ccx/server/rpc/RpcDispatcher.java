@@ -186,18 +186,40 @@ public final class RpcDispatcher implements AutoCloseable {
         }
     }
 
-    /** Starts the command, then places the result in front of its {@code process.started}. */
+    /**
+     * Starts the command, then places the result in front of its {@code process.started}. An execute whose
+     * idempotency key started an execution before follows that one from its start instead, like {@code attach}.
+     */
     private void execute(Call call) {
-        Execution execution;
+        Executions.Started started;
         try {
-            execution = executions.execute(call.session(), ParamReader.execute(call.params()));
+            started = executions.start(call.session(), ParamReader.execute(call.params()));
         } catch (ExecException e) {
             observer.refused(refusal(call, e));
             throw e;
         }
-        call.session().follow(execution);
-        call.replyInto(execution.ownerCursor(), new ExecuteResult("started", execution.pid(), execution.pid(),
-                execution.id()));
+        Execution execution = started.execution();
+        String node = executions.node(execution);
+        if (!started.duplicate()) {
+            call.session().follow(execution);
+            call.replyInto(execution.ownerCursor(), new ExecuteResult("started", execution.pid(), execution.pid(),
+                    execution.id(), node, null));
+            return;
+        }
+        ExecuteResult result = new ExecuteResult(execution.isFinished() ? "completed" : "started", execution.pid(),
+                execution.pid(), execution.id(), node, true);
+        if (call.session().execution(execution.id()) != null) {
+            call.reply(result); // this connection follows it already
+            return;
+        }
+        Cursor cursor;
+        try {
+            cursor = call.session().attach(execution, execution.log().oldestSeq() - 1);
+        } catch (LogPositionException gone) {
+            call.reply(result); // its log is no longer kept: the id is all there is to give
+            return;
+        }
+        call.replyInto(cursor, result);
     }
 
     /**

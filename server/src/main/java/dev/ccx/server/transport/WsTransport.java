@@ -84,6 +84,11 @@ public final class WsTransport implements AutoCloseable {
                     Response.writeError(request, response, callback, refusal.status(), refusal.message());
                     return null;
                 }
+                if (!settings.acceptClients()) {
+                    Response.writeError(request, response, callback, 503, "This node is a cluster worker (--role "
+                            + "worker): it runs executions placed by other nodes; connect to a gateway");
+                    return null;
+                }
                 return new WsEndpoint(hub, dispatcher, guard.principal(request), observer);
             });
         });
@@ -154,6 +159,11 @@ public final class WsTransport implements AutoCloseable {
      * @param tokens          accepted tokens, each its own credentials (empty: none required)
      */
     public record TransportSettings(String host, int port, long maxMessageBytes, Duration pingInterval,
-                                    Set<String> allowedOrigins, java.util.List<String> tokens) {
+                                    Set<String> allowedOrigins, java.util.List<String> tokens, boolean acceptClients) {
+        /** A server that accepts WebSocket clients. */
+        public TransportSettings(String host, int port, long maxMessageBytes, Duration pingInterval,
+                                 Set<String> allowedOrigins, java.util.List<String> tokens) {
+            this(host, port, maxMessageBytes, pingInterval, allowedOrigins, tokens, true);
+        }
     }
 }

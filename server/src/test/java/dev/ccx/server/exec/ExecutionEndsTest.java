@@ -89,7 +89,7 @@ class ExecutionEndsTest {
         }
 
         @Override
-        public void finished(LocalExecution execution) {
+        public void finished(Execution execution) {
             finished.incrementAndGet();
             free.incrementAndGet();
         }

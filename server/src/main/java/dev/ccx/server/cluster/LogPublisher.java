@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.cluster;
+
+import dev.ccx.server.concurrent.Threads;
+import dev.ccx.server.log.Cursor;
+import dev.ccx.server.log.ExecutionLog;
+import io.lettuce.core.XAddArgs;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies one local execution's log into its Redis stream, {@code log:ID}, so that any node can follow it: a
+ * follower of the log like a connection's writer, reading at its own pace. Each stream entry is a batch of frames,
+ * everything the log had ready up to 64 KiB ({@code f} and {@code l}: the first and last {@code seq}; {@code d}: the
+ * frames, one per line), so a flood is a few thousand {@code XADD}s a second, and a quiet execution's line goes out
+ * at once.
+ *
+ * <p>When Redis does not answer, the batch is retried (every 100 ms to 1 s) until it is written, and the log keeps
+ * the rest: it spills to disk, and when even that is full the process is held back by its own pipe, as with any
+ * follower that reads nothing. Nothing is dropped and the order is kept. After the last frame, {@code onEnd} runs
+ * (the execution is marked ended in Redis), retried the same way.
+ */
+final class LogPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger(LogPublisher.class);
+    private static final int BATCH_BYTES = 64 * 1024;
+    /** Entries kept per stream: with batches of at most 64 KiB, at most 256 MiB. */
+    static final long MAX_ENTRIES = 4096;
+
+    private final RedisLink redis;
+    private final String stream;
+    private final Cursor cursor;
+    private final Runnable onEnd;
+    private final Semaphore wake = new Semaphore(0);
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private volatile boolean stopped;
+
+    private LogPublisher(RedisLink redis, String stream, ExecutionLog log, long fromSeq, Runnable onEnd) {
+        this.redis = redis;
+        this.stream = stream;
+        this.onEnd = onEnd;
+        this.cursor = log.open(fromSeq, this::wake, false);
+    }
+
+    /** Starts copying {@code log} from {@code fromSeq} (which it must still hold) into {@code stream}. */
+    static LogPublisher start(RedisLink redis, String stream, ExecutionLog log, long fromSeq, Runnable onEnd) {
+        LogPublisher p = new LogPublisher(redis, stream, log, fromSeq, onEnd);
+        Threads.startVirtual("cluster-publish", p::run);
+        return p;
+    }
+
+    private void wake() {
+        wake.release();
+    }
+
+    /** Stops copying (the cluster gave the execution up, or the server stops). */
+    void stop() {
+        stopped = true;
+        wake.release();
+    }
+
+    private void run() {
+        try {
+            List<byte[]> frames = new ArrayList<>();
+            while (!stopped) {
+                long first = cursor.position();
+                Cursor.Progress progress = cursor.read(BATCH_BYTES, frames::add);
+                if (!frames.isEmpty()) {
+                    write(first, frames);
+                    frames.clear();
+                }
+                if (progress == Cursor.Progress.END) {
+                    retry(() -> onEnd.run());
+                    return;
+                }
+                if (progress == Cursor.Progress.WAIT) {
+                    wake.acquire();
+                    wake.drainPermits();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            cursor.close();
+            done.complete(null);
+        }
+    }
+
+    /** Completes once the publisher has stopped: everything written, or given up. */
+    CompletableFuture<Void> done() {
+        return done;
+    }
+
+    private void write(long first, List<byte[]> frames) throws InterruptedException {
+        ByteArrayOutputStream d = new ByteArrayOutputStream();
+        for (byte[] f : frames) {
+            if (d.size() > 0) {
+                d.write('\n');
+            }
+            d.writeBytes(f);
+        }
+        Map<String, String> entry = Map.of("f", Long.toString(first), "l", Long.toString(first + frames.size() - 1),
+                "d", d.toString(StandardCharsets.UTF_8));
+        retry(() -> redis.sync().xadd(stream, XAddArgs.Builder.maxlen(MAX_ENTRIES).approximateTrimming(), entry));
+    }
+
+    private void retry(Runnable call) throws InterruptedException {
+        long backoff = 100;
+        boolean warned = false;
+        while (!stopped) {
+            try {
+                call.run();
+                if (warned) {
+                    LOG.info("cluster: {} written again", stream);
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (!warned) {
+                    LOG.warn("cluster: cannot write {} ({}); its output waits in the local log", stream,
+                            e.getMessage());
+                    warned = true;
+                }
+                wake.tryAcquire(backoff, TimeUnit.MILLISECONDS);
+                backoff = Math.min(1000, backoff * 2);
+            }
+        }
+    }
+}

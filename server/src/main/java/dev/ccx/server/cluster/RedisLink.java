@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.cluster;
+
+import dev.ccx.protocol.ErrorCode;
+import dev.ccx.server.exec.ExecException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The node's connections to the cluster's Redis: one shared, auto-reconnecting connection for commands, each bounded
+ * by the command timeout, and a connection of its own for each blocking reader ({@code XREAD BLOCK}), whose bound
+ * is the block time plus the command timeout. While Redis cannot be reached every call fails at once (commands are
+ * rejected while disconnected, not buffered) with CLUSTER_UNAVAILABLE; Lettuce reconnects within a second of Redis
+ * returning.
+ */
+final class RedisLink implements AutoCloseable {
+    private final RedisURI uri;
+    private final Duration timeout;
+    private final ClientResources resources;
+    private final RedisClient commandsClient;
+    private final RedisClient blockingClient;
+    private final ReentrantLock connecting = new ReentrantLock();
+    private volatile StatefulRedisConnection<String, String> shared;
+
+    RedisLink(String url, Duration timeout, Duration block) {
+        this.uri = RedisURI.builder(RedisURI.create(url)).withTimeout(timeout).build();
+        this.timeout = timeout;
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        this.commandsClient = client(timeout);
+        this.blockingClient = client(block.plus(timeout));
+    }
+
+    private RedisClient client(Duration commandTimeout) {
+        RedisClient c = RedisClient.create(resources, uri);
+        c.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+                .build());
+        return c;
+    }
+
+    /** The shared command connection, connecting first if there is none yet (bounded by the timeout). */
+    RedisCommands<String, String> sync() {
+        return shared().sync();
+    }
+
+    /** The shared connection, for pipelined (async) commands. */
+    StatefulRedisConnection<String, String> shared() {
+        StatefulRedisConnection<String, String> c = shared;
+        if (c != null) {
+            return c;
+        }
+        if (!connecting.tryLock()) {
+            throw unavailable("connecting to Redis at " + where(), null);
+        }
+        try {
+            if (shared == null) {
+                shared = commandsClient.connect(StringCodec.UTF8);
+            }
+            return shared;
+        } catch (RuntimeException e) {
+            throw unavailable("cannot connect to Redis at " + where() + ": " + e.getMessage(), e);
+        } finally {
+            connecting.unlock();
+        }
+    }
+
+    /** A new connection for one blocking reader, which owns (and closes) it. */
+    StatefulRedisConnection<String, String> blocking() {
+        try {
+            return blockingClient.connect(StringCodec.UTF8);
+        } catch (RuntimeException e) {
+            throw unavailable("cannot connect to Redis at " + where() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound of every command. */
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** Host and port, without credentials. */
+    String where() {
+        return uri.getHost() + ":" + uri.getPort();
+    }
+
+    static ExecException unavailable(String why, Throwable cause) {
+        return new ExecException(ErrorCode.CLUSTER_UNAVAILABLE, "The cluster is unavailable: " + why
+                + (cause == null || cause.getMessage() == null || why.contains(cause.getMessage()) ? ""
+                : " (" + cause.getMessage() + ")"));
+    }
+
+    @Override
+    public void close() {
+        StatefulRedisConnection<String, String> c = shared;
+        if (c != null) {
+            c.close();
+        }
+        commandsClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        blockingClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        resources.shutdown(0, 1, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.ccx.server.cluster;
+
+import dev.ccx.protocol.ControlResult;
+import dev.ccx.protocol.ControlType;
+import dev.ccx.protocol.EndReason;
+import dev.ccx.protocol.ExecutionList;
+import dev.ccx.protocol.OnDisconnect;
+import dev.ccx.protocol.ProcessCompleted;
+import dev.ccx.protocol.StdinResult;
+import dev.ccx.protocol.Wire;
+import dev.ccx.server.exec.ExecOwner;
+import dev.ccx.server.exec.Execution;
+import dev.ccx.server.exec.Ownership;
+import dev.ccx.server.log.Cursor;
+import dev.ccx.server.log.ExecutionLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * An execution that runs on another node, as this node's connections see it: its log is a local mirror of the
+ * execution's Redis stream, filled by the {@link LogTail}, so followers read it exactly like a local log, each at its
+ * own pace; controls, stdin and the end go to the worker that runs it, as messages.
+ *
+ * <p>The worker counts this node as one follower while any connection here follows the execution ({@code follow}
+ * and {@code unfollow} on the transitions), so a kept execution lingers only when no node follows it.
+ *
+ * <p>A control's result reaches the client when the worker has applied it; the notification it causes comes through
+ * the stream and may arrive just before the result (on one server the result always comes first).
+ */
+final class RemoteExecution implements Execution, LogTail.Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteExecution.class);
+    private static final String COMPLETED = "\"method\":\"process.completed\"";
+    private static final String STARTED = "\"method\":\"process.started\"";
+
+    /** What a remote execution needs of the node it is mirrored on. */
+    interface Link {
+        /** The node running {@code id} now (a restart may have moved it). */
+        String worker(String id, String fallback);
+
+        /** Sends a request to {@code node} and waits (bounded) for its answer, or throws the error it answered. */
+        JsonNode ask(String node, ObjectNode message);
+
+        /** Sends {@code message} to {@code node}, not waiting; a failure is logged. */
+        void tell(String node, ObjectNode message);
+    }
+
+    private final String id;
+    private final Ownership ownership;
+    private final ExecOwner owner;
+    private final ExecutionLog log;
+    private final Cursor ownerCursor;
+    private final Link link;
+    private final String command;
+    private final boolean stdin;
+    private final double startedAt;
+    private final AtomicInteger followers;
+    private volatile String worker;
+    private volatile long pid;
+    private volatile ProcessCompleted completed;
+    private volatile double endedAt;
+    private volatile boolean stdinClosed;
+    /** When the last follower here left (or the mirror was made), on the monotonic clock. */
+    private volatile long idleSince = System.nanoTime();
+
+    /**
+     * @param owner the session here that started it, followed from the first seq; {@code null} when it is mirrored
+     *              for {@code attach}
+     */
+    RemoteExecution(String id, String worker, Ownership ownership, ExecOwner owner, ExecutionLog log, Link link,
+                    String command, boolean stdin, double startedAt) {
+        this.id = id;
+        this.worker = worker;
+        this.ownership = ownership;
+        this.owner = owner;
+        this.log = log;
+        this.link = link;
+        this.command = command;
+        this.stdin = stdin;
+        this.startedAt = startedAt;
+        this.ownerCursor = owner == null ? null : log.open(log.nextSeq(), owner::wake, true);
+        this.followers = new AtomicInteger(owner == null ? 0 : 1);
+    }
+
+    // ---- the stream (the tail's thread) -------------------------------------------------------------------------
+
+    @Override
+    public boolean accept(long first, long last, String data) {
+        String[] frames = data.split("\n", -1);
+        if (frames.length != last - first + 1) {
+            LOG.warn("cluster: execution {}: an entry of {} frames claims seq {}-{}", id, frames.length, first, last);
+            return true;
+        }
+        for (int i = 0; i < frames.length; i++) {
+            long seq = first + i;
+            long next = log.nextSeq();
+            if (seq < next) {
+                continue; // already mirrored
+            }
+            if (seq > next) {
+                LOG.warn("cluster: execution {}: the stream no longer holds seq {}-{}; its mirror here ends", id,
+                        next, seq - 1);
+                log.end();
+                return false;
+            }
+            String frame = frames[i];
+            int head = Math.min(frame.length(), 80);
+            if (frame.regionMatches(0, "{\"jsonrpc\":\"2.0\",", 0, 17) && frame.substring(0, head).contains(COMPLETED)) {
+                ProcessCompleted done = Wire.mapper().treeToValue(Wire.mapper().readTree(frame).get("params"),
+                        ProcessCompleted.class);
+                completed = done;
+                endedAt = System.currentTimeMillis() / 1000.0;
+                if (owner != null) {
+                    owner.finished(this); // its slot is free before the client can learn of the end
+                }
+                byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
+                log.append(s -> bytes);
+                log.publish();
+                log.end();
+                return false;
+            }
+            if (pid == 0 && frame.substring(0, head).contains(STARTED)) {
+                pid = Wire.mapper().readTree(frame).path("params").path("pid").asLong();
+            }
+            byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
+            log.append(s -> bytes);
+        }
+        log.publish();
+        return true;
+    }
+
+    @Override
+    public boolean hasRoom() {
+        return log.hasRoom();
+    }
+
+    @Override
+    public void whenRoom(Runnable task) {
+        log.whenRoom(task);
+    }
+
+    // ---- what connections do ------------------------------------------------------------------------------------
+
+    @Override
+    public ControlResult control(ControlType type, Cursor requester) {
+        JsonNode answer = link.ask(worker(), message("control").put("control", type.name()));
+        return Wire.mapper().treeToValue(answer.get("result"), ControlResult.class);
+    }
+
+    @Override
+    public CompletableFuture<StdinResult> stdin(byte[] bytes, boolean eof, Duration timeout, long maxPending) {
+        ObjectNode m = message("stdin").put("data_base64", Base64.getEncoder().encodeToString(bytes)).put("eof", eof)
+                .put("timeout_ms", timeout.toMillis());
+        if (eof) {
+            stdinClosed = true;
+        }
+        return CompletableFuture.supplyAsync(() -> Wire.mapper().treeToValue(link.ask(worker(), m).get("result"),
+                StdinResult.class), Thread.ofVirtual()::start);
+    }
+
+    @Override
+    public boolean stdinOpen() {
+        return stdin && !stdinClosed && completed == null;
+    }
+
+    @Override
+    public void end(EndReason why) {
+        if (completed == null) {
+            link.tell(worker(), message("end").put("reason", why.name()));
+        }
+    }
+
+    @Override
+    public void followed() {
+        if (followers.getAndIncrement() == 0) {
+            link.tell(worker(), message("follow"));
+        }
+    }
+
+    @Override
+    public void unfollowed() {
+        if (followers.decrementAndGet() == 0) {
+            idleSince = System.nanoTime();
+            if (completed == null) {
+                link.tell(worker(), message("unfollow"));
+            }
+        }
+    }
+
+    private ObjectNode message(String type) {
+        return Wire.mapper().createObjectNode().put("type", type).put("id", id)
+                .put("principal", ownership.principal());
+    }
+
+    private String worker() {
+        String w = link.worker(id, worker);
+        worker = w;
+        return w;
+    }
+
+    // ---- what it is ---------------------------------------------------------------------------------------------
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Ownership ownership() {
+        return ownership;
+    }
+
+    @Override
+    public ExecOwner owner() {
+        return owner;
+    }
+
+    @Override
+    public ExecutionLog log() {
+        return log;
+    }
+
+    @Override
+    public Cursor ownerCursor() {
+        return ownerCursor;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    /** Sets the pid the worker answered with, before any frame has shown it. */
+    void started(long startedPid) {
+        if (pid == 0) {
+            pid = startedPid;
+        }
+    }
+
+    /** The node running it. */
+    String node() {
+        return worker;
+    }
+
+    @Override
+    public boolean isFinished() {
+        return completed != null;
+    }
+
+    @Override
+    public ProcessCompleted completed() {
+        return completed;
+    }
+
+    int followerCount() {
+        return followers.get();
+    }
+
+    /** Whether nobody here has followed it for {@code nanos}: its mirror can go. */
+    boolean idleFor(long nanos) {
+        return followers.get() == 0 && System.nanoTime() - idleSince > nanos;
+    }
+
+    @Override
+    public ExecutionList.ExecutionInfo info() {
+        ProcessCompleted done = completed;
+        return new ExecutionList.ExecutionInfo(id, command, done == null ? "running" : "completed", pid,
+                ownership.keep() ? OnDisconnect.KEEP : OnDisconnect.KILL, stdinOpen(), startedAt,
+                done == null ? null : endedAt, done == null ? null : done.reason(),
+                done == null ? null : done.exitCode(), log.nextSeq() - 1, log.oldestSeq(), followers.get(), false,
+                worker);
+    }
+
+    @Override
+    public String shortCommand() {
+        return command;
+    }
+}
