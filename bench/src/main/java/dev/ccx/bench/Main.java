@@ -62,6 +62,7 @@ public final class Main {
                         a.integer("lines", 1_000_000), a.integer("warmup", 1), a.integer("runs", 5), r, key);
                 case "observe-report" -> System.out.print(ObserveReport.render(Path.of(a.str("in"))));
                 case "reattach-report" -> System.out.print(ReattachReport.render(Path.of(a.str("in"))));
+                case "cluster-report" -> System.out.print(ClusterReport.render(Path.of(a.str("in"))));
                 case "pipe" -> Pipe.run(a.str("gen"), a.integer("lines", 1_000_000), a.integer("runs", 3), r);
                 case "floors" -> Floors.run(a.integer("warmup", 50), a.integer("count", 300),
                         a.integer("burst", 1000), r);

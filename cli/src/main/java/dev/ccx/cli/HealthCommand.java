@@ -134,6 +134,9 @@ final class HealthCommand implements Callable<Integer> {
         if (!"healthy".equals(h.status())) {
             return "status is " + h.status();
         }
+        if (h.cluster() != null && !h.cluster().available()) {
+            return "the cluster's Redis does not answer this node: new executions fail, or run on it only";
+        }
         return h.timingDegraded() ? "timing store is degraded: Redis is configured but failing" : null;
     }
 }

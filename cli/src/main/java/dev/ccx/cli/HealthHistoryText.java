@@ -34,7 +34,22 @@ final class HealthHistoryText {
                 + "  sessions   " + h.activeSessions() + " of " + h.maxSessions() + "\n"
                 + "  processes  " + h.runningProcesses() + " of " + h.maxProcesses()
                 + (h.spawner() == null ? "" : " (spawner " + h.spawner() + ")") + "\n"
-                + "  timing     " + h.timingStore() + (h.timingDegraded() ? " (" + DEGRADED + ")" : "") + "\n";
+                + "  timing     " + h.timingStore() + (h.timingDegraded() ? " (" + DEGRADED + ")" : "") + "\n"
+                + (h.cluster() == null ? "" : cluster(h.cluster()));
+    }
+
+    /** The cluster as the node sees it: itself, then one row per live node. */
+    private static String cluster(dev.ccx.protocol.ClusterHealth c) {
+        List<List<String>> rows = new ArrayList<>();
+        for (dev.ccx.protocol.ClusterHealth.Node n : c.nodes()) {
+            rows.add(List.of(n.id() + (n.id().equals(c.node()) ? " *" : ""), n.role(),
+                    n.running() + "/" + n.maxProcesses(), n.labels().isEmpty() ? "-" : String.join(",", n.labels()),
+                    String.format(Locale.ROOT, "%.1fs", n.ageSeconds()), n.url() == null ? "-" : n.url()));
+        }
+        return "  cluster    node " + c.node() + " (" + c.role() + ")" + (c.available() ? ""
+                : ", REDIS UNREACHABLE: new executions fail or run here only") + ", " + c.nodes().size()
+                + (c.nodes().size() == 1 ? " node" : " nodes") + " live\n"
+                + table(List.of("NODE", "ROLE", "RUNNING", "LABELS", "SEEN", "URL"), rows);
     }
 
     /** The runs of task {@code key} (newest first, as the server sends them), one row each. */

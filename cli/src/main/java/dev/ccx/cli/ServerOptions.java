@@ -16,6 +16,11 @@ final class ServerOptions {
     @Option(names = "--token", defaultValue = "${env:CCX_TOKEN}", description = "Token (env CCX_TOKEN).")
     String token;
 
+    @Option(names = "--also-url", split = ",", defaultValue = "${env:CCX_ALSO_URLS}", description = "Another node "
+            + "of the same ccx cluster; repeatable or comma-separated (env CCX_ALSO_URLS). When the connection drops "
+            + "while kept executions are followed, the client reconnects to --url or these, in turn.")
+    java.util.List<URI> alsoUrls;
+
     /** Connects; the caller closes the client. */
     CcxClient connect() {
         return CcxClient.connect(url, options());
@@ -23,7 +28,8 @@ final class ServerOptions {
 
     /** The client options these flags ask for. */
     ClientOptions options() {
-        return ClientOptions.builder().token(token).build();
+        return ClientOptions.builder().token(token).alternates(alsoUrls == null ? java.util.List.of() : alsoUrls)
+                .build();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.ccx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ccx.protocol.ClusterHealth;
 import dev.ccx.protocol.EndReason;
 import dev.ccx.protocol.Health;
 import dev.ccx.protocol.TaskRun;
@@ -74,5 +75,22 @@ class HealthHistoryTextTest {
         assertThat(HealthCommand.problem(h)).isNull();
         assertThat(HealthCommand.problem(new Health("healthy", "ccx", "0.1.0", 0, 1, 0, 1, 1,
                 "embedded", true, "jdk"))).contains("degraded");
+    }
+
+    @Test
+    void aClusterNodeListsTheNodesItSeesAndSaysWhenRedisIsAway() {
+        var nodes = List.of(new ClusterHealth.Node("a", "ws://a:8003/ws/mcp", "gateway", List.of(), 0, 0, "0.1.0", 0.2),
+                new ClusterHealth.Node("b", "ws://b:8003/ws/mcp", "both", List.of("gpu", "eu"), 3, 100, "0.1.0", 0.7));
+        var h = new Health("healthy", "ccx", "0.1.0", 2, 100, 0, 100, 60, "redis", false, "native",
+                new ClusterHealth("a", "gateway", List.of(), true, nodes));
+        String text = HealthHistoryText.health(h, URI.create("http://a:8003/health"));
+        assertThat(text).contains("  cluster    node a (gateway), 2 nodes live\n")
+                .containsPattern("a \\*\\s+gateway\\s+0/0\\s+-\\s+0\\.2s\\s+ws://a:8003/ws/mcp")
+                .containsPattern("b\\s+both\\s+3/100\\s+gpu,eu\\s+0\\.7s\\s+ws://b:8003/ws/mcp");
+        assertThat(HealthCommand.problem(h)).isNull();
+        var away = new Health("healthy", "ccx", "0.1.0", 2, 100, 0, 100, 60, "redis", false, "native",
+                new ClusterHealth("a", "gateway", List.of(), false, List.of()));
+        assertThat(HealthHistoryText.health(away, URI.create("http://a:8003/health"))).contains("REDIS UNREACHABLE");
+        assertThat(HealthCommand.problem(away)).contains("Redis does not answer");
     }
 }

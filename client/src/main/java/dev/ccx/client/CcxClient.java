@@ -129,7 +129,11 @@ public final class CcxClient implements AutoCloseable {
     }
 
     private RpcChannel openChannel() {
-        return RpcChannel.open(uri, options, http, VIRTUAL, backlog, ids, new Inbound());
+        return openChannel(uri);
+    }
+
+    private RpcChannel openChannel(URI to) {
+        return RpcChannel.open(to, options, http, VIRTUAL, backlog, ids, new Inbound());
     }
 
     /** The server's id of this session (of the first connection, when the client has reconnected since). */
@@ -434,9 +438,14 @@ public final class CcxClient implements AutoCloseable {
         long deadline = System.nanoTime() + options.reconnectTimeout().toNanos();
         long backoff = FIRST_BACKOFF_NANOS;
         CcxException last = why;
+        List<URI> nodes = new ArrayList<>();
+        nodes.add(uri);
+        nodes.addAll(options.alternates());
+        int attempt = 0;
         while (ended.get() == null) {
             try {
-                RpcChannel ch = openChannel();
+                // The node it was on first, then the other nodes of its cluster, in turn.
+                RpcChannel ch = openChannel(nodes.get(attempt++ % nodes.size()));
                 if (reattach(ch)) {
                     next.complete(ch);
                     if (ended.get() != null) {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.client;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
@@ -27,16 +29,20 @@ import javax.net.ssl.SSLContext;
  * @param maxQueuedCallbacks listener calls queued (all executions together) before the client stops reading the
  *                          socket until they are down to half (default 10,000): slow listeners hold the server's
  *                          output back instead of filling the client's memory
+ * @param alternates        other nodes of the same ccx cluster: a reconnection tries the client's own URI, then these,
+ *                          in turn, so kept executions are followed on through another node when the first is gone
+ *                          (default none)
  */
 public record ClientOptions(Duration connectTimeout, Duration requestTimeout, Duration closeTimeout, String token,
                             SSLContext sslContext, int maxBufferedOutput, Executor callbackExecutor,
-                            Duration reconnectTimeout, int maxQueuedCallbacks) {
+                            Duration reconnectTimeout, int maxQueuedCallbacks, List<URI> alternates) {
 
     /** Default {@link #maxBufferedOutput()}: 64 Mi characters. */
     public static final int DEFAULT_MAX_BUFFERED_OUTPUT = 64 * 1024 * 1024;
 
     /** Checks every field; a bad value fails here, naming the field, instead of later. */
     public ClientOptions {
+        alternates = alternates == null ? List.of() : List.copyOf(alternates);
         positive("connectTimeout", connectTimeout);
         positive("requestTimeout", requestTimeout);
         positive("closeTimeout", closeTimeout);
@@ -75,7 +81,7 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, Du
         return new Builder().connectTimeout(connectTimeout).requestTimeout(requestTimeout).closeTimeout(closeTimeout)
                 .token(token).sslContext(sslContext).maxBufferedOutput(maxBufferedOutput)
                 .callbackExecutor(callbackExecutor).reconnectTimeout(reconnectTimeout)
-                .maxQueuedCallbacks(maxQueuedCallbacks);
+                .maxQueuedCallbacks(maxQueuedCallbacks).alternates(alternates);
     }
 
     /** Builds {@link ClientOptions}; not thread-safe. */
@@ -89,6 +95,7 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, Du
         private Executor callbackExecutor;
         private Duration reconnectTimeout = Duration.ofSeconds(60);
         private int maxQueuedCallbacks = 10_000;
+        private List<URI> alternates = List.of();
 
         private Builder() {
         }
@@ -96,6 +103,12 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, Du
         /** See {@link ClientOptions#reconnectTimeout()}. */
         public Builder reconnectTimeout(Duration v) {
             reconnectTimeout = v;
+            return this;
+        }
+
+        /** See {@link ClientOptions#alternates()}. */
+        public Builder alternates(List<URI> v) {
+            alternates = v;
             return this;
         }
 
@@ -150,7 +163,7 @@ public record ClientOptions(Duration connectTimeout, Duration requestTimeout, Du
         /** The options; throws {@link IllegalArgumentException} naming a bad field. */
         public ClientOptions build() {
             return new ClientOptions(connectTimeout, requestTimeout, closeTimeout, token, sslContext,
-                    maxBufferedOutput, callbackExecutor, reconnectTimeout, maxQueuedCallbacks);
+                    maxBufferedOutput, callbackExecutor, reconnectTimeout, maxQueuedCallbacks, alternates);
         }
     }
 }

@@ -30,10 +30,36 @@ import java.util.Objects;
  * @param streamLines  0 to collect output into the {@link CommandResult} as usual; otherwise output goes to the
  *                     listeners only, never into the result, and lines of up to this many characters reach them
  *                     whole ({@link #streamOnly}): for long-lived processes whose output is a stream of records
+ * @param placement    where a cluster runs it and whether it may run twice ({@link #require}, {@link #idempotencyKey},
+ *                     {@link #retryOnLoss}); {@link Placement#ANY} by default
  */
 public record Command(String shellCommand, List<String> argv, Duration timeout, Duration idleTimeout, String cwd,
-                      Map<String, String> env, boolean keep, Duration linger, boolean pipeStdin, int streamLines)
+                      Map<String, String> env, boolean keep, Duration linger, boolean pipeStdin, int streamLines,
+                      Placement placement)
         implements Task {
+
+    /**
+     * Cluster placement and run-once options (docs/cluster.md).
+     *
+     * @param require        labels the worker must have ({@code --label}); empty for any worker
+     * @param idempotencyKey a second execute with this key (same token) within 24 h gets the first one's execution,
+     *                       or {@code null}
+     * @param retryOnLoss    start it again on another worker when its worker is lost (for idempotent work)
+     */
+    public record Placement(List<String> require, String idempotencyKey, boolean retryOnLoss) {
+        /** No requirement, no key, no restart. */
+        public static final Placement ANY = new Placement(List.of(), null, false);
+
+        public Placement {
+            require = List.copyOf(require);
+        }
+    }
+
+    /** A command without cluster options. */
+    public Command(String shellCommand, List<String> argv, Duration timeout, Duration idleTimeout, String cwd,
+                   Map<String, String> env, boolean keep, Duration linger, boolean pipeStdin, int streamLines) {
+        this(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines, Placement.ANY);
+    }
 
     /** Checks the command; a bad one fails here, naming the field. */
     public Command {
@@ -59,6 +85,7 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
             throw new IllegalArgumentException("streamLines must not be negative, got " + streamLines);
         }
         env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
+        placement = placement == null ? Placement.ANY : placement;
         env.forEach((k, v) -> Objects.requireNonNull(v, "env value of " + k));
     }
 
@@ -91,22 +118,26 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
 
     /** A copy with a wall-clock deadline enforced by the server ({@code null}: let the server decide). */
     public Command timeout(Duration timeout) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines,
+                placement);
     }
 
     /** A copy that ends after {@code idleTimeout} without output ({@code null}: no idle limit). */
     public Command idleTimeout(Duration idleTimeout) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines,
+                placement);
     }
 
     /** A copy run in {@code cwd}, which must exist on the server's machine. */
     public Command cwd(String cwd) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines,
+                placement);
     }
 
     /** A copy whose environment adds (or replaces) these variables. */
     public Command env(Map<String, String> env) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines,
+                placement);
     }
 
     /**
@@ -115,12 +146,14 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
      * {@code linger} with nobody following it ({@code null}: the server's {@code --linger}).
      */
     public Command keep(Duration linger) {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, true, linger, pipeStdin, streamLines);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, true, linger, pipeStdin, streamLines,
+                placement);
     }
 
     /** A copy whose process gets a pipe as stdin, written through {@link RunningCommand#stdin()}. */
     public Command stdin() {
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, true, streamLines);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, true, streamLines,
+                placement);
     }
 
     /**
@@ -133,7 +166,32 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
         if (maxLineChars < 1) {
             throw new IllegalArgumentException("maxLineChars must be positive, got " + maxLineChars);
         }
-        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, maxLineChars);
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, maxLineChars,
+                placement);
+    }
+
+    /** A copy that runs only on a cluster worker started with every one of these labels ({@code --label}). */
+    public Command require(String... labels) {
+        return withPlacement(new Placement(Arrays.asList(labels), placement.idempotencyKey(),
+                placement.retryOnLoss()));
+    }
+
+    /**
+     * A copy that runs once per key: a second execute with the same key (and token) within 24 h follows the first
+     * one's execution instead of starting another.
+     */
+    public Command idempotencyKey(String key) {
+        return withPlacement(new Placement(placement.require(), key, placement.retryOnLoss()));
+    }
+
+    /** A copy that a cluster starts again on another worker if its worker is lost (for idempotent work only). */
+    public Command retryOnLoss() {
+        return withPlacement(new Placement(placement.require(), placement.idempotencyKey(), true));
+    }
+
+    private Command withPlacement(Placement p) {
+        return new Command(shellCommand, argv, timeout, idleTimeout, cwd, env, keep, linger, pipeStdin, streamLines,
+                p);
     }
 
     /** Runs the command to its end; see {@link Task#run}. */
@@ -159,7 +217,9 @@ public record Command(String shellCommand, List<String> argv, Duration timeout, 
     /** The {@code execute} params for this command. */
     ExecuteParams toParams() {
         return new ExecuteParams(shellCommand, argv, seconds(timeout), seconds(idleTimeout), cwd,
-                env.isEmpty() ? null : env, keep ? OnDisconnect.KEEP : null, seconds(linger), pipeStdin ? true : null);
+                env.isEmpty() ? null : env, keep ? OnDisconnect.KEEP : null, seconds(linger), pipeStdin ? true : null,
+                placement.require().isEmpty() ? null : placement.require(), placement.idempotencyKey(),
+                placement.retryOnLoss() ? true : null);
     }
 
     static Double seconds(Duration d) {

@@ -216,37 +216,37 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
         int attempt = 0;
         ExecException last = null;
         for (Membership.Node n : candidates) {
-            if (n.id().equals(settings.nodeId())) {
-                try {
-                    return runHere(owner, params, id, attempt, 1, settings.nodeId());
-                } catch (ExecException e) {
-                    if (e.code() != ErrorCode.PROCESS_LIMIT || "max_processes_per_session".equals(limitOf(e))) {
-                        throw e;
-                    }
-                    last = e;
+            boolean here = n.id().equals(settings.nodeId());
+            if (!here && !owner.tryAcquireSlot()) {
+                throw new ExecException(ErrorCode.PROCESS_LIMIT, "A process is already running "
+                        + "(max_processes_per_session=" + owner.slots() + ")",
+                        Map.of("limit", "max_processes_per_session", "max", owner.slots()));
+            }
+            boolean placed = false;
+            try {
+                Execution e = here ? runHere(owner, params, id, attempt, 1, settings.nodeId())
+                        : askToRun(owner, params, id, attempt, n.id());
+                placed = true;
+                return e;
+            } catch (ExecException e) {
+                if (e.code() != ErrorCode.PROCESS_LIMIT && e.code() != ErrorCode.CLUSTER_UNAVAILABLE
+                        || "max_processes_per_session".equals(limitOf(e))) {
+                    throw e;
                 }
-            } else {
-                if (!owner.tryAcquireSlot()) {
-                    throw new ExecException(ErrorCode.PROCESS_LIMIT, "A process is already running "
-                            + "(max_processes_per_session=" + owner.slots() + ")",
-                            Map.of("limit", "max_processes_per_session", "max", owner.slots()));
+                last = e;
+                // Void this attempt before the next, so that no worker can still start it.
+                String claimed = call(r -> r.eval(Scripts.WITHDRAW, ScriptOutputType.VALUE,
+                        new String[] {keys.exec(id)}));
+                if (claimed != null) {
+                    placed = true; // it did start there after all: follow it
+                    return mirror(id, claimed, ownership(owner.principal(), params), owner, 1, shortCommand(params),
+                            Boolean.TRUE.equals(params.stdin()), System.currentTimeMillis() / 1000.0);
                 }
-                boolean placed = false;
-                try {
-                    RemoteExecution e = askToRun(owner, params, id, attempt, n.id());
-                    placed = e != null;
-                    if (placed) {
-                        return e;
-                    }
-                } catch (ExecException e) {
-                    if (e.code() != ErrorCode.PROCESS_LIMIT && e.code() != ErrorCode.CLUSTER_UNAVAILABLE) {
-                        throw e;
-                    }
-                    last = e;
-                } finally {
-                    if (!placed) {
-                        owner.releaseSlot();
-                    }
+                LOG.info("cluster: node {} did not start execution {} ({}); trying the next", n.id(), id,
+                        e.getMessage());
+            } finally {
+                if (!here && !placed) {
+                    owner.releaseSlot();
                 }
             }
             attempt++;
@@ -277,34 +277,13 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
                 .toList();
     }
 
-    /**
-     * Asks {@code worker} to run attempt {@code attempt}. Returns the mirror of the execution it started, or
-     * {@code null} when the worker did not answer and the attempt was withdrawn before it claimed it.
-     */
+    /** Asks {@code worker} to run attempt {@code attempt}; returns the mirror of the execution it started. */
     private RemoteExecution askToRun(ExecOwner owner, ExecuteParams params, String id, int attempt, String worker) {
-        ObjectNode m = executeMessage(id, attempt, params, owner.principal(), owner.sessionId(),
-                String.valueOf(owner.remote()), settings.nodeId(), 1);
-        JsonNode answer;
-        try {
-            answer = link.ask(worker, m);
-        } catch (ExecException e) {
-            if (e.code() != ErrorCode.CLUSTER_UNAVAILABLE) {
-                throw e;
-            }
-            String claimed = call(r -> r.eval(Scripts.WITHDRAW, ScriptOutputType.VALUE,
-                    new String[] {keys.exec(id)}));
-            if (claimed == null) {
-                LOG.warn("cluster: node {} did not start execution {} ({}); trying the next", worker, id,
-                        e.getMessage());
-                return null;
-            }
-            answer = null; // it claimed it: it runs there, the pid comes with process.started
-        }
+        JsonNode answer = link.ask(worker, executeMessage(id, attempt, params, owner.principal(), owner.sessionId(),
+                String.valueOf(owner.remote()), settings.nodeId(), 1));
         RemoteExecution e = mirror(id, worker, ownership(owner.principal(), params), owner, 1, shortCommand(params),
                 Boolean.TRUE.equals(params.stdin()), System.currentTimeMillis() / 1000.0);
-        if (answer != null) {
-            e.started(answer.path("result").path("pid").asLong());
-        }
+        e.started(answer.path("result").path("pid").asLong());
         return e;
     }
 
@@ -536,7 +515,7 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
                 r.zrem(keys.nodes(), node);
             }
         } catch (RuntimeException e) {
-            LOG.debug("cluster: reaping node {} failed: {}", node, e.getMessage());
+            LOG.warn("cluster: reaping node {} failed; the next round tries again", node, e);
         }
     }
 
@@ -594,30 +573,45 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
             return local.find(id, principal);
         } catch (ExecException notHere) {
             RemoteExecution m = mirrors.get(id);
-            if (m != null) {
-                if (!m.ownership().principal().equals(principal)) {
-                    throw notHere;
-                }
-                return m;
+            if (m != null && !m.ownership().principal().equals(principal)) {
+                throw notHere;
             }
             if (!membership.available()) {
+                if (m != null) {
+                    return m;
+                }
                 throw RedisLink.unavailable("execution " + id + " is not on this node, and Redis at "
                         + redis.where() + " does not answer", null);
             }
-            Map<String, String> h = call(r -> r.hgetall(keys.exec(id)));
-            if (h.isEmpty() || !principal.equals(h.get("principal"))
-                    || settings.nodeId().equals(h.get("worker")) && !h.get("state").equals("placing")) {
-                throw notHere;
+            if (m == null) {
+                m = mirrorOf(id, principal, notHere);
             }
-            List<StreamMessage<String, String>> first = call(r -> r.xrange(keys.log(id), Range.create("-", "+"),
+            // What the stream holds now is in the mirror before the request goes on: an attach from the position a
+            // client saw on another node finds it here.
+            List<StreamMessage<String, String>> last = call(r -> r.xrevrange(keys.log(id), Range.create("-", "+"),
                     Limit.from(1)));
-            long firstSeq = first.isEmpty() ? 1 : Long.parseLong(first.getFirst().getBody().get("f"));
-            RemoteExecution e = mirror(id, h.getOrDefault("worker", ""), new Ownership(principal,
-                    Boolean.parseBoolean(h.get("keep")), null), null, firstSeq, h.getOrDefault("command", ""),
-                    Boolean.parseBoolean(h.get("stdin")), Long.parseLong(h.getOrDefault("created", "0")) / 1000.0);
-            e.started(Long.parseLong(h.getOrDefault("pid", "0")));
-            return e;
+            if (!last.isEmpty()) {
+                m.awaitSeq(Long.parseLong(last.getFirst().getBody().get("l")), ASK_TIMEOUT.toMillis());
+            }
+            return m;
         }
+    }
+
+    /** A new mirror of another node's execution, from what its stream still holds. */
+    private RemoteExecution mirrorOf(String id, String principal, ExecException notHere) {
+        Map<String, String> h = call(r -> r.hgetall(keys.exec(id)));
+        if (h.isEmpty() || !principal.equals(h.get("principal"))
+                || settings.nodeId().equals(h.get("worker")) && !"placing".equals(h.get("state"))) {
+            throw notHere;
+        }
+        List<StreamMessage<String, String>> first = call(r -> r.xrange(keys.log(id), Range.create("-", "+"),
+                Limit.from(1)));
+        long firstSeq = first.isEmpty() ? 1 : Long.parseLong(first.getFirst().getBody().get("f"));
+        RemoteExecution e = mirror(id, h.getOrDefault("worker", ""), new Ownership(principal,
+                Boolean.parseBoolean(h.get("keep")), null), null, firstSeq, h.getOrDefault("command", ""),
+                Boolean.parseBoolean(h.get("stdin")), Long.parseLong(h.getOrDefault("created", "0")) / 1000.0);
+        e.started(Long.parseLong(h.getOrDefault("pid", "0")));
+        return e;
     }
 
     private RemoteExecution mirror(String id, String worker, Ownership ownership, ExecOwner owner, long firstSeq,

@@ -124,6 +124,7 @@ final class RemoteExecution implements Execution, LogTail.Sink {
                 log.append(s -> bytes);
                 log.publish();
                 log.end();
+                caughtUp();
                 return false;
             }
             if (pid == 0 && frame.substring(0, head).contains(STARTED)) {
@@ -133,7 +134,31 @@ final class RemoteExecution implements Execution, LogTail.Sink {
             log.append(s -> bytes);
         }
         log.publish();
+        caughtUp();
         return true;
+    }
+
+    private synchronized void caughtUp() {
+        notifyAll();
+    }
+
+    /**
+     * Waits (at most {@code timeoutMillis}) until the mirror holds {@code seq}, what the stream held when a request
+     * came, so that an {@code attach} from there finds it here.
+     */
+    synchronized void awaitSeq(long seq, long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        try {
+            while (log.nextSeq() <= seq && completed == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -244,7 +269,7 @@ final class RemoteExecution implements Execution, LogTail.Sink {
         }
     }
 
-    /** The node running it. */
+    /** The node running it (as last learnt: a restart elsewhere is learnt at the next control or list). */
     String node() {
         return worker;
     }
@@ -275,7 +300,7 @@ final class RemoteExecution implements Execution, LogTail.Sink {
                 ownership.keep() ? OnDisconnect.KEEP : OnDisconnect.KILL, stdinOpen(), startedAt,
                 done == null ? null : endedAt, done == null ? null : done.reason(),
                 done == null ? null : done.exitCode(), log.nextSeq() - 1, log.oldestSeq(), followers.get(), false,
-                worker);
+                done == null ? worker() : worker);
     }
 
     @Override

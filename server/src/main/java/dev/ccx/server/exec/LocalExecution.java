@@ -129,7 +129,7 @@ public final class LocalExecution implements Execution, ProcessListener {
                     plan.kind().equals("claude") ? observer.claudeStdout() : null),
             new StreamEncoder(StdStream.STDERR, id, sup.maxLineBytes(), log, null)};
         // Opened before anything is appended, held until the execute result is placed in front of process.started.
-        this.ownerCursor = log.open(1, owner::wake, true);
+        this.ownerCursor = log.open(log.nextSeq(), owner::wake, true);
         followers.set(1);
     }
 

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.ccx.protocol.EndReason;
+import dev.ccx.server.testing.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.BufferedReader;
@@ -62,7 +63,7 @@ class FallbackTimingStoreIT {
     @BeforeEach
     void setUp() throws IOException {
         prefix = "ccx-test-" + UUID.randomUUID() + ":times";
-        server = new RedisServer(freePort());
+        server = new RedisServer(RedisServer.freePort());
         log = (Logger) LoggerFactory.getLogger(FallbackTimingStore.class);
         events = new ListAppender<>();
         events.start();
@@ -80,7 +81,7 @@ class FallbackTimingStoreIT {
             log.detachAppender(events);
             System.out.println("TIMINGS " + test.getDisplayName() + ": " + String.join(", ", timings));
         }
-        assertThat(server.process == null || !server.process.isAlive()).isTrue();
+        assertThat(server.alive()).isFalse();
     }
 
     @Test
@@ -273,11 +274,6 @@ class FallbackTimingStoreIT {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     /** A raw Lettuce connection to the private server, to look at what the store wrote. */
     private final class Raw implements AutoCloseable {
@@ -301,78 +297,6 @@ class FallbackTimingStoreIT {
         public void close() {
             connection.close();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        }
-    }
-
-    /** A private redis-server child process: no persistence, loopback only, DEBUG allowed from loopback. */
-    private static final class RedisServer implements AutoCloseable {
-        final int port;
-        Process process;
-
-        RedisServer(int port) {
-            this.port = port;
-        }
-
-        void start() throws IOException {
-            process = new ProcessBuilder("/usr/bin/redis-server", "--port", String.valueOf(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                    "--enable-debug-command", "local")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(this::answers);
-        }
-
-        /** SIGKILL, and wait until it is gone. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(5, TimeUnit.SECONDS)).isTrue();
-        }
-
-        void signal(String name) throws IOException, InterruptedException {
-            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
-            assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(kill.exitValue()).isZero();
-        }
-
-        /** Whether a PING is answered within 100 ms. */
-        boolean answers() {
-            return ping(100) == Boolean.TRUE;
-        }
-
-        /** Whether the server is up but does not answer a PING within 100 ms (busy or stopped). */
-        boolean unresponsive() {
-            return ping(100) == Boolean.FALSE;
-        }
-
-        /** TRUE answered, FALSE connected but no answer in time, null not reachable. */
-        private Boolean ping(int millis) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), millis);
-                s.setSoTimeout(millis);
-                OutputStream out = s.getOutputStream();
-                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                String line = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                        StandardCharsets.US_ASCII)).readLine();
-                return "+PONG".equals(line);
-            } catch (SocketTimeoutException e) {
-                return Boolean.FALSE;
-            } catch (IOException e) {
-                return null;
-            }
-        }
-
-        @Override
-        public void close() {
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
     }
 }
