@@ -127,4 +127,26 @@ class ServerConfigTest {
         refused(b -> b.logMemoryBytes(1 << 20).logMaxBytes(1 << 20).logTotalBytes(1 << 19), "log_total");
         refused(b -> b.logMemoryBytes(1000), "log_memory");
     }
+
+    @Test
+    void clusterOptionsComeFromOptionsOrTheEnvironmentAndBadOnesNameTheSetting() {
+        assertThat(ServerConfig.builder().build().cluster()).isNull();
+        ServerConfig c = ServerConfig.builder().environment(Map.of("CCX_CLUSTER", "redis://10.0.0.5:6379",
+                "CCX_ROLE", "gateway", "CCX_LABELS", "gpu, eu", "CCX_NODE_ID", "n1", "CCX_CLUSTER_FALLBACK", "local",
+                "CCX_LEASE", "6")).build();
+        assertThat(c.cluster().url()).isEqualTo("redis://10.0.0.5:6379");
+        assertThat(c.cluster().role()).isEqualTo(dev.ccx.server.cluster.ClusterSettings.Role.GATEWAY);
+        assertThat(c.cluster().labels()).containsExactly("gpu", "eu");
+        assertThat(c.cluster().nodeId()).isEqualTo("n1");
+        assertThat(c.cluster().fallbackLocal()).isTrue();
+        assertThat(c.cluster().lease()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(ServerConfig.builder().cluster("redis://r:1").build().cluster().nodeId())
+                .matches("[A-Za-z0-9][A-Za-z0-9._-]*-[0-9a-f]{6}");
+        refused(b -> b.cluster("http://r:1"), "cluster", "redis://");
+        refused(b -> b.cluster("redis://r:1").labels(java.util.List.of("no spaces")), "label", "no spaces");
+        refused(b -> b.cluster("redis://r:1").nodeId("a/b"), "node_id");
+        refused(b -> b.cluster("redis://r:1").lease(Duration.ofSeconds(2)), "lease");
+        refused(b -> b.clusterFallback("maybe"), "cluster_fallback");
+        refused(b -> b.environment(Map.of("CCX_ROLE", "boss")), "role", "boss");
+    }
 }

@@ -200,12 +200,23 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
         h.put("stdin", Boolean.toString(Boolean.TRUE.equals(params.stdin())));
         h.put("params", Wire.mapper().writeValueAsString(params));
         h.put("created", Long.toString(System.currentTimeMillis()));
-        call(r -> {
-            r.hset(keys.exec(id), h);
-            r.zadd(keys.owned(owner.principal()), System.currentTimeMillis(), id);
-            r.expire(keys.owned(owner.principal()), retainSeconds + IDEMPOTENCY_SECONDS);
-            return null;
-        });
+        try {
+            // One pipeline, one wait: the commands go out back to back on the shared connection.
+            var async = redis.shared().async();
+            var written = List.of(async.hset(keys.exec(id), h),
+                    async.zadd(keys.owned(owner.principal()), System.currentTimeMillis(), id),
+                    async.expire(keys.owned(owner.principal()), retainSeconds + IDEMPOTENCY_SECONDS));
+            for (var f : written) {
+                f.toCompletableFuture().get(redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RedisLink.unavailable("interrupted writing execution " + id, null);
+        } catch (Exception e) {
+            throw RedisLink.unavailable("Redis at " + redis.where() + " failed: " + e.getMessage(), null);
+        }
     }
 
     private Execution place(ExecOwner owner, ExecuteParams params, String id, List<String> require) {
@@ -313,6 +324,8 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
                 new String[] {keys.exec(id), keys.lease(id), keys.running(settings.nodeId())}, settings.nodeId(),
                 Integer.toString(attempt), Long.toString(settings.lease().toMillis()), id));
         if (claimed == 0) {
+            LOG.info("cluster: execution {} attempt {} was withdrawn or claimed elsewhere before this node could "
+                    + "claim it; not started", id, attempt);
             throw new ExecException(ErrorCode.CLUSTER_UNAVAILABLE, "Execution " + id + " attempt " + attempt
                     + " is no longer this node's to start (withdrawn or claimed)");
         }
@@ -336,9 +349,9 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
                 () -> ended(e)));
         runs.put(id, run);
         try {
-            call(r -> r.hset(keys.exec(id), "pid", Long.toString(e.pid())));
+            redis.shared().async().hset(keys.exec(id), "pid", Long.toString(e.pid())); // for lists only: not awaited
         } catch (RuntimeException ignored) {
-            // Only for lists; process.started carries the pid too.
+            // process.started carries the pid too.
         }
         return e;
     }

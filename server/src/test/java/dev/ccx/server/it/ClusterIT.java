@@ -358,4 +358,59 @@ class ClusterIT {
         TestClient.Run local = client(lenient).run(params("command", "echo hi"));
         assertThat(local.stdout.toString()).isEqualTo("hi\n");
     }
+
+    @Test
+    void controlsAndStdinThroughAGatewayReachTheWorkerAndTheTimingHistoryIsShared() throws Exception {
+        ServerProcess a = node("a", "--role", "gateway");
+        ServerProcess b = node("b");
+        converged(2, a, b);
+        TestClient onA = client(a);
+        JsonNode r = onA.call("execute", params("command", "while read l; do echo got:$l; done", "stdin", true));
+        assertThat(r.path("result").path("node").asString()).isEqualTo("b");
+        String id = r.path("result").path("execution_id").asString();
+        JsonNode paused = onA.call("control", params("type", "PAUSE", "execution_id", id));
+        assertThat(paused.path("result").path("status").asString()).isEqualTo("paused");
+        onA.notification("process.paused", id, WAIT);
+        assertThat(TestClient.errorCode(onA.call("control", params("type", "PAUSE", "execution_id", id))))
+                .isEqualTo(-32006); // the worker's own error, passed on
+        assertThat(onA.call("control", params("type", "RESUME", "execution_id", id)).has("result")).isTrue();
+        JsonNode wrote = onA.call("stdin", params("execution_id", id, "data", "one\ntwo\n"));
+        assertThat(wrote.path("result").path("written").asInt()).as(wrote.toString()).isEqualTo(8);
+        assertThat(onA.call("stdin", params("execution_id", id, "eof", true)).has("result")).isTrue();
+        StringBuilder out = new StringBuilder();
+        JsonNode done = onA.drain(id, WAIT, m -> {
+            if ("process.output".equals(TestClient.text(m, "method"))) {
+                out.append(m.get("params").get("data").asString());
+            }
+        });
+        assertThat(out.toString()).isEqualTo("got:one\ngot:two\n");
+        assertThat(done.path("exit_code").asInt()).isZero();
+        // The worker recorded the run in the cluster's Redis: the gateway, which ran nothing, knows it.
+        Wait.until(10_000, "the run to be in the shared history", () -> onA.call("history", params("command",
+                "while read l; do echo got:$l; done")).path("result").path("runs").size() == 1);
+    }
+
+    @Test
+    void workThatAStoppedWorkerNeverStartedGoesToAnotherOnce() throws Exception {
+        ServerProcess a = node("a", "--role", "gateway", "--lease", "3");
+        ServerProcess b = node("b", "--max-processes", "200", "--lease", "3");
+        ServerProcess c = node("c", "--max-processes", "100", "--lease", "3");
+        converged(3, a, b, c);
+        Path runs = dir.resolve("runs");
+        new ProcessBuilder("kill", "-STOP", String.valueOf(b.process().pid())).start().waitFor(5, TimeUnit.SECONDS);
+        try {
+            // B has the most room, so it is asked first; it does not answer, and the work goes to C.
+            long t0 = System.nanoTime();
+            JsonNode r = client(a).call("execute", params("command", "echo run >> " + runs + "; echo ok"));
+            assertThat(r.path("result").path("node").asString()).as(r.toString()).isEqualTo("c");
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(10);
+        } finally {
+            new ProcessBuilder("kill", "-CONT", String.valueOf(b.process().pid())).start().waitFor(5,
+                    TimeUnit.SECONDS);
+        }
+        // B, back, finds the request it was sent withdrawn: it runs nothing.
+        Wait.until(10_000, "B to beat again", () -> health(a).path("cluster").path("nodes").size() == 3);
+        Wait.until(10_000, "B to refuse the withdrawn request", () -> b.log().contains("not started"));
+        assertThat(Files.readAllLines(runs)).containsExactly("run");
+    }
 }
