@@ -111,6 +111,12 @@ public final class ExecServer implements AutoCloseable {
                 () -> timing.degraded() ? 1 : 0);
         metrics.counter("ccx_timing_store_fallbacks", "Timing store calls the embedded store answered in Redis's "
                 + "place", timing::fallbacks);
+        if (cluster != null) {
+            metrics.gauge("ccx_cluster_available", "1 while the cluster's Redis answers this node",
+                    () -> cluster.health().available() ? 1 : 0);
+            metrics.gauge("ccx_cluster_nodes", "Live nodes of the cluster as of this node's last heartbeat",
+                    () -> cluster.health().nodes().size());
+        }
         metrics.counter("ccx_audit_dropped", "Audit lines dropped because the audit queue was full",
                 () -> audit == null ? 0 : audit.dropped());
         metrics.counter("ccx_audit_write_errors", "Errors writing or rotating the audit log file (a full disk)",
