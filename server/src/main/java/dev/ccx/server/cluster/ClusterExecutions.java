@@ -288,14 +288,34 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
                 .toList();
     }
 
-    /** Asks {@code worker} to run attempt {@code attempt}; returns the mirror of the execution it started. */
+    /**
+     * Asks {@code worker} to run attempt {@code attempt}; returns the mirror of the execution it started. The mirror
+     * is read before the request goes out, so the first frames find the reader already waiting for them.
+     */
     private RemoteExecution askToRun(ExecOwner owner, ExecuteParams params, String id, int attempt, String worker) {
-        JsonNode answer = link.ask(worker, executeMessage(id, attempt, params, owner.principal(), owner.sessionId(),
-                String.valueOf(owner.remote()), settings.nodeId(), 1));
         RemoteExecution e = mirror(id, worker, ownership(owner.principal(), params), owner, 1, shortCommand(params),
                 Boolean.TRUE.equals(params.stdin()), System.currentTimeMillis() / 1000.0);
-        e.started(answer.path("result").path("pid").asLong());
-        return e;
+        boolean started = false;
+        try {
+            JsonNode answer = link.ask(worker, executeMessage(id, attempt, params, owner.principal(),
+                    owner.sessionId(), String.valueOf(owner.remote()), settings.nodeId(), 1));
+            e.started(answer.path("result").path("pid").asLong());
+            started = true;
+            return e;
+        } finally {
+            if (!started) {
+                forget(e);
+            }
+        }
+    }
+
+    /** Stops mirroring {@code e} and lets its log go. */
+    private void forget(RemoteExecution e) {
+        if (mirrors.remove(e.id(), e)) {
+            tail.remove(e.id());
+            e.ownerCursorOrNone().ifPresent(c -> c.close());
+            e.log().discard();
+        }
     }
 
     private static ObjectNode executeMessage(String id, int attempt, ExecuteParams params, String principal,
@@ -644,9 +664,7 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
     private void sweepMirrors() {
         for (RemoteExecution m : mirrors.values()) {
             if (m.idleFor(MIRROR_IDLE_NANOS) && (m.owner() == null || m.isFinished())) {
-                mirrors.remove(m.id(), m);
-                tail.remove(m.id());
-                m.log().discard();
+                forget(m);
             }
         }
     }
@@ -730,6 +748,11 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
     }
 
     private final class Link implements RemoteExecution.Link {
+        @Override
+        public String self() {
+            return settings.nodeId();
+        }
+
         @Override
         public String worker(String id, String fallback) {
             try {

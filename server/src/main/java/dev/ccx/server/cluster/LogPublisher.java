@@ -4,7 +4,7 @@ package dev.ccx.server.cluster;
 import dev.ccx.server.concurrent.Threads;
 import dev.ccx.server.log.Cursor;
 import dev.ccx.server.log.ExecutionLog;
-import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XTrimArgs;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * frames, one per line), so a flood is a few thousand {@code XADD}s a second, and a quiet execution's line goes out
  * at once.
  *
+ * <p>The stream is bounded in bytes: when its entries hold more than {@link #MAX_BYTES}, the oldest go ({@code XTRIM
+ * MINID}), whatever their number, so a quiet execution that runs for days keeps all of its few bytes, and a flood
+ * keeps its newest 256 MiB for replay through other nodes.
+ *
  * <p>When Redis does not answer, the batch is retried (every 100 ms to 1 s) until it is written, and the log keeps
  * the rest: it spills to disk, and when even that is full the process is held back by its own pipe, as with any
  * follower that reads nothing. Nothing is dropped and the order is kept. After the last frame, {@code onEnd} runs
@@ -31,14 +35,20 @@ import org.slf4j.LoggerFactory;
 final class LogPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(LogPublisher.class);
     private static final int BATCH_BYTES = 64 * 1024;
-    /** Entries kept per stream: with batches of at most 64 KiB, at most 256 MiB. */
-    static final long MAX_ENTRIES = 4096;
+    /** Frame bytes kept per stream. */
+    static final long MAX_BYTES = 256L << 20;
+
+    /** An entry written: its id and its size, for trimming by bytes. */
+    private record Entry(String id, long bytes) {
+    }
 
     private final RedisLink redis;
     private final String stream;
     private final Cursor cursor;
     private final Runnable onEnd;
     private final Semaphore wake = new Semaphore(0);
+    private final java.util.ArrayDeque<Entry> entries = new java.util.ArrayDeque<>();
+    private long bytes;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile boolean stopped;
 
@@ -71,7 +81,14 @@ final class LogPublisher {
             List<byte[]> frames = new ArrayList<>();
             while (!stopped) {
                 long first = cursor.position();
-                Cursor.Progress progress = cursor.read(BATCH_BYTES, frames::add);
+                int[] size = {0};
+                Cursor.Progress progress;
+                do { // as much as the log has ready, up to a full entry
+                    progress = cursor.read(BATCH_BYTES - size[0], f -> {
+                        frames.add(f);
+                        size[0] += f.length + 1;
+                    });
+                } while (progress == Cursor.Progress.MORE && size[0] < BATCH_BYTES);
                 if (!frames.isEmpty()) {
                     write(first, frames);
                     frames.clear();
@@ -108,7 +125,20 @@ final class LogPublisher {
         }
         Map<String, String> entry = Map.of("f", Long.toString(first), "l", Long.toString(first + frames.size() - 1),
                 "d", d.toString(StandardCharsets.UTF_8));
-        retry(() -> redis.sync().xadd(stream, XAddArgs.Builder.maxlen(MAX_ENTRIES).approximateTrimming(), entry));
+        String[] id = new String[1];
+        retry(() -> id[0] = redis.sync().xadd(stream, entry));
+        if (id[0] == null) {
+            return; // stopped
+        }
+        entries.addLast(new Entry(id[0], d.size()));
+        bytes += d.size();
+        if (bytes > MAX_BYTES) {
+            while (bytes > MAX_BYTES && entries.size() > 1) {
+                bytes -= entries.removeFirst().bytes();
+            }
+            String oldestKept = entries.getFirst().id();
+            retry(() -> redis.sync().xtrim(stream, XTrimArgs.Builder.minId(oldestKept)));
+        }
     }
 
     private void retry(Runnable call) throws InterruptedException {

@@ -3,6 +3,9 @@ package dev.ccx.server.cluster;
 
 import dev.ccx.protocol.ControlResult;
 import dev.ccx.protocol.ControlType;
+import dev.ccx.protocol.Envelopes;
+import dev.ccx.protocol.Methods;
+import dev.ccx.protocol.ProcessError;
 import dev.ccx.protocol.EndReason;
 import dev.ccx.protocol.ExecutionList;
 import dev.ccx.protocol.OnDisconnect;
@@ -47,6 +50,9 @@ final class RemoteExecution implements Execution, LogTail.Sink {
 
         /** Sends a request to {@code node} and waits (bounded) for its answer, or throws the error it answered. */
         JsonNode ask(String node, ObjectNode message);
+
+        /** This node's id. */
+        String self();
 
         /** Sends {@code message} to {@code node}, not waiting; a failure is logged. */
         void tell(String node, ObjectNode message);
@@ -105,9 +111,18 @@ final class RemoteExecution implements Execution, LogTail.Sink {
                 continue; // already mirrored
             }
             if (seq > next) {
-                LOG.warn("cluster: execution {}: the stream no longer holds seq {}-{}; its mirror here ends", id,
-                        next, seq - 1);
+                // Its followers here were more than the stream's bound behind: say so, in order, and stop.
+                String why = "Node " + link.self() + " fell behind the cluster's stream of execution " + id
+                        + ", which no longer holds seq " + next + " to " + (seq - 1) + " (it keeps the newest "
+                        + (LogPublisher.MAX_BYTES >> 20) + " MiB); its whole log is on node " + worker
+                        + ": attach there";
+                LOG.warn("cluster: {}", why);
+                byte[] error = Wire.mapper().writeValueAsBytes(new Envelopes.Notification(Methods.PROCESS_ERROR,
+                        new ProcessError(why, id, next)));
+                log.append(s -> error);
+                log.publish();
                 log.end();
+                caughtUp();
                 return false;
             }
             String frame = frames[i];
@@ -255,6 +270,11 @@ final class RemoteExecution implements Execution, LogTail.Sink {
     @Override
     public Cursor ownerCursor() {
         return ownerCursor;
+    }
+
+    /** The owner's cursor, if it was started here. */
+    java.util.Optional<Cursor> ownerCursorOrNone() {
+        return java.util.Optional.ofNullable(ownerCursor);
     }
 
     @Override

@@ -75,7 +75,7 @@ final class Scripts {
               redis.call('SREM', KEYS[3], ARGV[1])
               return 0
             end
-            redis.call('XADD', KEYS[4], 'MAXLEN', '~', '4096', '*', 'f', ARGV[5], 'l', ARGV[5], 'd', ARGV[2])
+            redis.call('XADD', KEYS[4], '*', 'f', ARGV[5], 'l', ARGV[5], 'd', ARGV[2])
             redis.call('HSET', KEYS[1], 'state', 'ended', 'completed', ARGV[3])
             redis.call('SREM', KEYS[3], ARGV[1])
             redis.call('EXPIRE', KEYS[1], ARGV[4])
