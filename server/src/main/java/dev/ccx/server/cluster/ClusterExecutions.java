@@ -18,6 +18,7 @@ import dev.ccx.server.exec.ExecutionService;
 import dev.ccx.server.exec.Executions;
 import dev.ccx.server.exec.LocalExecution;
 import dev.ccx.server.exec.Ownership;
+import dev.ccx.server.log.ExecutionLog;
 import dev.ccx.server.log.LogStore;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -649,8 +650,11 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
 
     private RemoteExecution mirror(String id, String worker, Ownership ownership, ExecOwner owner, long firstSeq,
                                    String command, boolean stdin, double startedAt) {
-        RemoteExecution made = new RemoteExecution(id, worker, ownership, owner, logs.create(id, true, firstSeq),
-                link, command, stdin, startedAt);
+        // Kept like the worker keeps its own log: everything for a kept execution (clients come back for any of
+        // it); for one that ends with its connection, what every follower here has read may go.
+        ExecutionLog log = logs.create(id, ownership.keep(), firstSeq);
+        RemoteExecution made = new RemoteExecution(id, worker, ownership, owner, log, link, command, stdin,
+                startedAt);
         RemoteExecution had = mirrors.putIfAbsent(id, made);
         if (had != null) {
             made.log().discard();

@@ -115,18 +115,22 @@ final class LogPublisher {
         return done;
     }
 
+    /**
+     * Writes one entry, retrying until it is written. A retry after a timeout may write it twice; followers skip the
+     * frames they already have by their {@code seq}.
+     */
     private void write(long first, List<byte[]> frames) throws InterruptedException {
-        ByteArrayOutputStream d = new ByteArrayOutputStream();
+        ByteArrayOutputStream d = new ByteArrayOutputStream(BATCH_BYTES + 1024);
         for (byte[] f : frames) {
             if (d.size() > 0) {
                 d.write('\n');
             }
             d.writeBytes(f);
         }
-        Map<String, String> entry = Map.of("f", Long.toString(first), "l", Long.toString(first + frames.size() - 1),
-                "d", d.toString(StandardCharsets.UTF_8));
+        Map<String, byte[]> entry = Map.of("f", ascii(first), "l", ascii(first + frames.size() - 1),
+                "d", d.toByteArray());
         String[] id = new String[1];
-        retry(() -> id[0] = redis.sync().xadd(stream, entry));
+        retry(() -> id[0] = redis.frames().sync().xadd(stream, entry));
         if (id[0] == null) {
             return; // stopped
         }
@@ -139,6 +143,10 @@ final class LogPublisher {
             String oldestKept = entries.getFirst().id();
             retry(() -> redis.sync().xtrim(stream, XTrimArgs.Builder.minId(oldestKept)));
         }
+    }
+
+    private static byte[] ascii(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
 
     private void retry(Runnable call) throws InterruptedException {

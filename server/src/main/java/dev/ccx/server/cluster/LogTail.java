@@ -31,10 +31,10 @@ final class LogTail implements AutoCloseable {
     /** Where a stream's entries go. */
     interface Sink {
         /**
-         * Takes one entry: frames {@code first} to {@code last}, one per line of {@code data}. Returns whether to
-         * read on: {@code false} once the stream is complete.
+         * Takes one entry: frames {@code first} to {@code last}, one per line of {@code data} (UTF-8). Returns
+         * whether to read on: {@code false} once the stream is complete.
          */
-        boolean accept(long first, long last, String data);
+        boolean accept(long first, long last, byte[] data);
 
         /** Whether it can take more now; when not, {@link #whenRoom} is asked to call back. */
         boolean hasRoom();
@@ -88,13 +88,13 @@ final class LogTail implements AutoCloseable {
     }
 
     private void read() {
-        StatefulRedisConnection<String, String> connection = null;
+        StatefulRedisConnection<String, byte[]> connection = null;
         String wakeId = "$";
         while (!closed) {
             try {
                 if (connection == null) {
-                    connection = redis.blocking();
-                    List<StreamMessage<String, String>> lastWake = connection.sync().xrevrange(wakeStream,
+                    connection = redis.blocking(RedisLink.FRAMES);
+                    List<StreamMessage<String, byte[]>> lastWake = connection.sync().xrevrange(wakeStream,
                             io.lettuce.core.Range.create("-", "+"), io.lettuce.core.Limit.from(1));
                     wakeId = lastWake.isEmpty() ? "0-0" : lastWake.getFirst().getId();
                 }
@@ -105,21 +105,31 @@ final class LogTail implements AutoCloseable {
                         offsets.add(XReadArgs.StreamOffset.from(stream, t.lastId));
                     }
                 });
-                List<StreamMessage<String, String>> batch = connection.sync().xread(
-                        XReadArgs.Builder.block(BLOCK_MILLIS).count(64),
+                List<StreamMessage<String, byte[]>> batch = connection.sync().xread(
+                        XReadArgs.Builder.block(BLOCK_MILLIS).count(16),
                         offsets.toArray(XReadArgs.StreamOffset[]::new));
-                for (StreamMessage<String, String> m : batch == null ? List.<StreamMessage<String, String>>of()
+                // A tail paused in this batch skips the rest of its entries in it, even if it has room again before
+                // the loop reaches them: they are read again, from its last id, by the next XREAD.
+                java.util.Set<Tail> held = new java.util.HashSet<>();
+                for (StreamMessage<String, byte[]> m : batch == null ? List.<StreamMessage<String, byte[]>>of()
                         : batch) {
                     if (m.getStream().equals(wakeStream)) {
                         wakeId = m.getId();
                         continue;
                     }
                     Tail t = tails.get(m.getStream());
-                    if (t == null || t.paused) {
+                    if (t == null || held.contains(t)) {
+                        continue;
+                    }
+                    if (t.paused) {
+                        held.add(t);
                         continue;
                     }
                     t.lastId = m.getId();
                     deliver(m.getStream(), t, m.getBody());
+                    if (t.paused) {
+                        held.add(t);
+                    }
                 }
             } catch (RuntimeException e) {
                 if (closed) {
@@ -138,12 +148,12 @@ final class LogTail implements AutoCloseable {
         }
     }
 
-    private void deliver(String stream, Tail t, Map<String, String> body) {
+    private void deliver(String stream, Tail t, Map<String, byte[]> body) {
         long first;
         long last;
         try {
-            first = Long.parseLong(body.get("f"));
-            last = Long.parseLong(body.get("l"));
+            first = Long.parseLong(new String(body.get("f"), java.nio.charset.StandardCharsets.US_ASCII));
+            last = Long.parseLong(new String(body.get("l"), java.nio.charset.StandardCharsets.US_ASCII));
         } catch (RuntimeException e) {
             LOG.warn("cluster: malformed entry in {}", stream);
             return;

@@ -10,6 +10,8 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -33,6 +35,9 @@ final class RedisLink implements AutoCloseable {
     private final RedisClient blockingClient;
     private final ReentrantLock connecting = new ReentrantLock();
     private volatile StatefulRedisConnection<String, String> shared;
+    private volatile StatefulRedisConnection<String, byte[]> frames;
+    /** Keys as text, values as bytes: frames go to and from streams without being decoded and encoded again. */
+    static final RedisCodec<String, byte[]> FRAMES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     RedisLink(String url, Duration timeout, Duration block) {
         this.uri = RedisURI.builder(RedisURI.create(url)).withTimeout(timeout).build();
@@ -82,10 +87,36 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
+    /** The shared connection for writing frames to streams (made once, like {@link #shared()}). */
+    StatefulRedisConnection<String, byte[]> frames() {
+        StatefulRedisConnection<String, byte[]> c = frames;
+        if (c != null) {
+            return c;
+        }
+        if (!connecting.tryLock()) {
+            throw unavailable("connecting to Redis at " + where(), null);
+        }
+        try {
+            if (frames == null) {
+                frames = commandsClient.connect(FRAMES);
+            }
+            return frames;
+        } catch (RuntimeException e) {
+            throw unavailable("cannot connect to Redis at " + where() + ": " + e.getMessage(), e);
+        } finally {
+            connecting.unlock();
+        }
+    }
+
     /** A new connection for one blocking reader, which owns (and closes) it. */
     StatefulRedisConnection<String, String> blocking() {
+        return blocking(StringCodec.UTF8);
+    }
+
+    /** A new connection with {@code codec} for one blocking reader, which owns (and closes) it. */
+    <V> StatefulRedisConnection<String, V> blocking(RedisCodec<String, V> codec) {
         try {
-            return blockingClient.connect(StringCodec.UTF8);
+            return blockingClient.connect(codec);
         } catch (RuntimeException e) {
             throw unavailable("cannot connect to Redis at " + where() + ": " + e.getMessage(), e);
         }
@@ -112,6 +143,10 @@ final class RedisLink implements AutoCloseable {
         StatefulRedisConnection<String, String> c = shared;
         if (c != null) {
             c.close();
+        }
+        StatefulRedisConnection<String, byte[]> f = frames;
+        if (f != null) {
+            f.close();
         }
         commandsClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         blockingClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));

@@ -40,8 +40,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class RemoteExecution implements Execution, LogTail.Sink {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteExecution.class);
-    private static final String COMPLETED = "\"method\":\"process.completed\"";
-    private static final String STARTED = "\"method\":\"process.started\"";
+    /** How every notification frame starts ({@code Envelopes.Notification}'s fields in order). */
+    private static final byte[] COMPLETED = "{\"jsonrpc\":\"2.0\",\"method\":\"process.completed\""
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STARTED = "{\"jsonrpc\":\"2.0\",\"method\":\"process.started\""
+            .getBytes(StandardCharsets.US_ASCII);
 
     /** What a remote execution needs of the node it is mirrored on. */
     interface Link {
@@ -98,36 +101,25 @@ final class RemoteExecution implements Execution, LogTail.Sink {
     // ---- the stream (the tail's thread) -------------------------------------------------------------------------
 
     @Override
-    public boolean accept(long first, long last, String data) {
-        String[] frames = data.split("\n", -1);
-        if (frames.length != last - first + 1) {
-            LOG.warn("cluster: execution {}: an entry of {} frames claims seq {}-{}", id, frames.length, first, last);
-            return true;
-        }
-        for (int i = 0; i < frames.length; i++) {
-            long seq = first + i;
+    public boolean accept(long first, long last, byte[] data) {
+        int at = 0;
+        for (long seq = first; seq <= last; seq++) {
+            int end = indexOf(data, at);
+            if (end < 0 || end == data.length && seq != last) {
+                LOG.warn("cluster: execution {}: an entry claims seq {}-{} but holds fewer frames", id, first, last);
+                return true;
+            }
+            int from = at;
+            at = end + 1;
             long next = log.nextSeq();
             if (seq < next) {
                 continue; // already mirrored
             }
             if (seq > next) {
-                // Its followers here were more than the stream's bound behind: say so, in order, and stop.
-                String why = "Node " + link.self() + " fell behind the cluster's stream of execution " + id
-                        + ", which no longer holds seq " + next + " to " + (seq - 1) + " (it keeps the newest "
-                        + (LogPublisher.MAX_BYTES >> 20) + " MiB); its whole log is on node " + worker
-                        + ": attach there";
-                LOG.warn("cluster: {}", why);
-                byte[] error = Wire.mapper().writeValueAsBytes(new Envelopes.Notification(Methods.PROCESS_ERROR,
-                        new ProcessError(why, id, next)));
-                log.append(s -> error);
-                log.publish();
-                log.end();
-                caughtUp();
-                return false;
+                return gap(next, seq);
             }
-            String frame = frames[i];
-            int head = Math.min(frame.length(), 80);
-            if (frame.regionMatches(0, "{\"jsonrpc\":\"2.0\",", 0, 17) && frame.substring(0, head).contains(COMPLETED)) {
+            byte[] frame = java.util.Arrays.copyOfRange(data, from, end);
+            if (startsWith(frame, COMPLETED)) {
                 ProcessCompleted done = Wire.mapper().treeToValue(Wire.mapper().readTree(frame).get("params"),
                         ProcessCompleted.class);
                 completed = done;
@@ -135,22 +127,53 @@ final class RemoteExecution implements Execution, LogTail.Sink {
                 if (owner != null) {
                     owner.finished(this); // its slot is free before the client can learn of the end
                 }
-                byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
-                log.append(s -> bytes);
+                log.append(s -> frame);
                 log.publish();
                 log.end();
                 caughtUp();
                 return false;
             }
-            if (pid == 0 && frame.substring(0, head).contains(STARTED)) {
+            if (pid == 0 && startsWith(frame, STARTED)) {
                 pid = Wire.mapper().readTree(frame).path("params").path("pid").asLong();
             }
-            byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
-            log.append(s -> bytes);
+            log.append(s -> frame);
         }
         log.publish();
         caughtUp();
         return true;
+    }
+
+    /** The end of the frame starting at {@code from}: the next newline, or the end of the data. */
+    private static int indexOf(byte[] data, int from) {
+        if (from > data.length) {
+            return -1;
+        }
+        for (int i = from; i < data.length; i++) {
+            if (data[i] == '\n') {
+                return i;
+            }
+        }
+        return data.length;
+    }
+
+    private static boolean startsWith(byte[] frame, byte[] prefix) {
+        return frame.length >= prefix.length && java.util.Arrays.equals(frame, 0, prefix.length, prefix, 0,
+                prefix.length);
+    }
+
+    /** Its followers here were more than the stream's bound behind: say so, in order, and stop. */
+    private boolean gap(long next, long seq) {
+        String why = "Node " + link.self() + " fell behind the cluster's stream of execution " + id
+                + ", which no longer holds seq " + next + " to " + (seq - 1) + " (it keeps the newest "
+                + (LogPublisher.MAX_BYTES >> 20) + " MiB); its whole log is on node " + worker + ": attach there";
+        LOG.warn("cluster: {}", why);
+        byte[] error = Wire.mapper().writeValueAsBytes(new Envelopes.Notification(Methods.PROCESS_ERROR,
+                new ProcessError(why, id, next)));
+        log.append(s -> error);
+        log.publish();
+        log.end();
+        caughtUp();
+        return false;
     }
 
     private synchronized void caughtUp() {

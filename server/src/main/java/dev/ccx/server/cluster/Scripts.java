@@ -10,7 +10,8 @@ final class Scripts {
     private Scripts() {
     }
 
-    /** Worker: claims placement {@code attempt} of an execution. KEYS exec, lease, running; ARGV node, attempt, px, id. */
+    /** Worker: claims placement {@code attempt} of an execution. KEYS exec, lease, running; ARGV node, attempt, px,
+     *  id. */
     static final String CLAIM = """
             if redis.call('HGET', KEYS[1], 'attempt') ~= ARGV[2] or redis.call('HEXISTS', KEYS[1], 'worker') == 1
               or redis.call('HGET', KEYS[1], 'state') ~= 'placing' then return 0 end
