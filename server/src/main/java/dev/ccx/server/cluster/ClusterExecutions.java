@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -79,6 +80,8 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
     private final Inbox inbox;
     private final LogTail tail;
     private final ScheduledExecutorService timer = Threads.scheduler("cluster");
+    /** Sends the messages nobody waits for, and waits for the answers that stdin requests wait for. */
+    private final ExecutorService messages = Threads.virtualPerTask("cluster-send");
     private final long retainSeconds;
     /** Cluster executions this node runs, by id. */
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
@@ -117,6 +120,7 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
         membership.announce(settings.advertise() != null ? settings.advertise() : url);
         membership.beat();
         inbox.start();
+        tail.start();
         long beat = settings.heartbeat().toMillis();
         timer.scheduleWithFixedDelay(this::tick, beat, beat, TimeUnit.MILLISECONDS);
         long renew = settings.lease().toMillis() / 3;
@@ -794,9 +798,14 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
         }
 
         @Override
+        public java.util.concurrent.Executor executor() {
+            return messages;
+        }
+
+        @Override
         public void tell(String node, ObjectNode message) {
             message.put("from", settings.nodeId());
-            Thread.ofVirtual().start(() -> {
+            messages.execute(() -> {
                 try {
                     inbox.send(node, message);
                 } catch (RuntimeException e) {
@@ -828,6 +837,7 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
         }
         tail.close();
         inbox.close();
+        messages.shutdownNow();
         redis.close();
     }
 }

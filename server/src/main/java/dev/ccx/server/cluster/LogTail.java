@@ -58,13 +58,17 @@ final class LogTail implements AutoCloseable {
     private final String wakeStream;
     private final Map<String, Tail> tails = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    private final Thread reader;
+    private Thread reader;
 
     LogTail(RedisLink redis, Keys keys, String node) {
         this.redis = redis;
         this.keys = keys;
         this.wakeStream = keys.wake(node);
-        this.reader = Threads.startPlatform("cluster-tail", this::read);
+    }
+
+    /** Starts the reader thread. */
+    void start() {
+        reader = Threads.startPlatform("cluster-tail", this::read);
     }
 
     /** Starts reading {@code execution}'s stream from its beginning into {@code sink}. */
@@ -174,9 +178,13 @@ final class LogTail implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        reader.interrupt();
+        Thread r = reader;
+        if (r == null) {
+            return;
+        }
+        r.interrupt();
         try {
-            reader.join(BLOCK_MILLIS + redis.timeout().toMillis() + 500);
+            r.join(BLOCK_MILLIS + redis.timeout().toMillis() + 500);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

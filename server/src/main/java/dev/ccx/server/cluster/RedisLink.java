@@ -3,19 +3,15 @@ package dev.ccx.server.cluster;
 
 import dev.ccx.protocol.ErrorCode;
 import dev.ccx.server.exec.ExecException;
-import io.lettuce.core.ClientOptions;
+import dev.ccx.server.redis.RedisClients;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,23 +38,9 @@ final class RedisLink implements AutoCloseable {
     RedisLink(String url, Duration timeout, Duration block) {
         this.uri = RedisURI.builder(RedisURI.create(url)).withTimeout(timeout).build();
         this.timeout = timeout;
-        this.resources = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
-        this.commandsClient = client(timeout);
-        this.blockingClient = client(block.plus(timeout));
-    }
-
-    private RedisClient client(Duration commandTimeout) {
-        RedisClient c = RedisClient.create(resources, uri);
-        c.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-                .build());
-        return c;
+        this.resources = RedisClients.resources();
+        this.commandsClient = RedisClients.client(resources, uri, timeout, timeout);
+        this.blockingClient = RedisClients.client(resources, uri, block.plus(timeout), timeout);
     }
 
     /** The shared command connection, connecting first if there is none yet (bounded by the timeout). */
@@ -69,17 +51,21 @@ final class RedisLink implements AutoCloseable {
     /** The shared connection, for pipelined (async) commands. */
     StatefulRedisConnection<String, String> shared() {
         StatefulRedisConnection<String, String> c = shared;
-        if (c != null) {
-            return c;
-        }
+        return c != null ? c : (shared = connectOnce(() -> shared, StringCodec.UTF8));
+    }
+
+    /**
+     * Connects with {@code codec} unless {@code made} has a connection by now; one caller at a time, others fail at
+     * once instead of queueing connect attempts. Bounded by the connect timeout.
+     */
+    private <V> StatefulRedisConnection<String, V> connectOnce(
+            java.util.function.Supplier<StatefulRedisConnection<String, V>> made, RedisCodec<String, V> codec) {
         if (!connecting.tryLock()) {
             throw unavailable("connecting to Redis at " + where(), null);
         }
         try {
-            if (shared == null) {
-                shared = commandsClient.connect(StringCodec.UTF8);
-            }
-            return shared;
+            StatefulRedisConnection<String, V> c = made.get();
+            return c != null ? c : commandsClient.connect(codec);
         } catch (RuntimeException e) {
             throw unavailable("cannot connect to Redis at " + where() + ": " + e.getMessage(), e);
         } finally {
@@ -90,22 +76,7 @@ final class RedisLink implements AutoCloseable {
     /** The shared connection for writing frames to streams (made once, like {@link #shared()}). */
     StatefulRedisConnection<String, byte[]> frames() {
         StatefulRedisConnection<String, byte[]> c = frames;
-        if (c != null) {
-            return c;
-        }
-        if (!connecting.tryLock()) {
-            throw unavailable("connecting to Redis at " + where(), null);
-        }
-        try {
-            if (frames == null) {
-                frames = commandsClient.connect(FRAMES);
-            }
-            return frames;
-        } catch (RuntimeException e) {
-            throw unavailable("cannot connect to Redis at " + where() + ": " + e.getMessage(), e);
-        } finally {
-            connecting.unlock();
-        }
+        return c != null ? c : (frames = connectOnce(() -> frames, FRAMES));
     }
 
     /** A new connection for one blocking reader, which owns (and closes) it. */

@@ -57,6 +57,9 @@ final class RemoteExecution implements Execution, LogTail.Sink {
         /** This node's id. */
         String self();
 
+        /** Where requests that wait for a worker's answer run. */
+        java.util.concurrent.Executor executor();
+
         /** Sends {@code message} to {@code node}, not waiting; a failure is logged. */
         void tell(String node, ObjectNode message);
     }
@@ -225,7 +228,7 @@ final class RemoteExecution implements Execution, LogTail.Sink {
             stdinClosed = true;
         }
         return CompletableFuture.supplyAsync(() -> Wire.mapper().treeToValue(link.ask(worker(), m).get("result"),
-                StdinResult.class), Thread.ofVirtual()::start);
+                StdinResult.class), link.executor());
     }
 
     @Override

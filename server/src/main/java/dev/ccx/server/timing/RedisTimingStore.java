@@ -1,22 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.ccx.server.timing;
 
-import io.lettuce.core.ClientOptions;
+import dev.ccx.server.redis.RedisClients;
 import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -96,20 +92,8 @@ public final class RedisTimingStore implements TimingStore {
         this.uri = RedisURI.builder(uri).withTimeout(timeout).build();
         this.prefix = prefix;
         this.timeoutNanos = timeout.toNanos();
-        // Reconnect attempts back off to at most 1 s (Lettuce's default grows to 30 s), so that the fallback store
-        // sees Redis back within about a second of it returning.
-        this.resources = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
-        this.client = RedisClient.create(resources, this.uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // Fail at once while disconnected instead of buffering commands until a reconnect.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-                .build());
+        this.resources = RedisClients.resources();
+        this.client = RedisClients.client(resources, this.uri, timeout, timeout);
         try {
             connection(System.nanoTime() + timeoutNanos);
         } catch (RuntimeException e) {
