@@ -4,6 +4,7 @@ package dev.ccx.server.cluster;
 import dev.ccx.server.concurrent.Threads;
 import dev.ccx.server.log.Cursor;
 import dev.ccx.server.log.ExecutionLog;
+import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XTrimArgs;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * frames, one per line), so a flood is a few thousand {@code XADD}s a second, and a quiet execution's line goes out
  * at once.
  *
- * <p>The stream is bounded in bytes: when its entries hold more than {@link #MAX_BYTES}, the oldest go ({@code XTRIM
- * MINID}), whatever their number, so a quiet execution that runs for days keeps all of its few bytes, and a flood
- * keeps its newest 256 MiB for replay through other nodes.
+ * <p>The stream is bounded in bytes and in length: when its entries hold more than {@link #MAX_BYTES}, the oldest go
+ * ({@code XTRIM MINID}), so a flood keeps its newest 256 MiB for replay through other nodes; and it holds about
+ * {@link #MAX_ENTRIES} entries at most ({@code MAXLEN ~}), so a quiet execution that runs for days of single lines
+ * does not grow without end either.
  *
  * <p>When Redis does not answer, the batch is retried (every 100 ms to 1 s) until it is written, and the log keeps
  * the rest: it spills to disk, and when even that is full the process is held back by its own pipe, as with any
@@ -37,6 +39,8 @@ final class LogPublisher {
     private static final int BATCH_BYTES = 64 * 1024;
     /** Frame bytes kept per stream. */
     static final long MAX_BYTES = 256L << 20;
+    /** Entries kept per stream, at most (about: trimmed by whole macro nodes): a quiet execution's day of lines. */
+    static final long MAX_ENTRIES = 1_000_000;
 
     /** An entry written: its id and its size, for trimming by bytes. */
     private record Entry(String id, long bytes) {
@@ -130,7 +134,8 @@ final class LogPublisher {
         Map<String, byte[]> entry = Map.of("f", ascii(first), "l", ascii(first + frames.size() - 1),
                 "d", d.toByteArray());
         String[] id = new String[1];
-        retry(() -> id[0] = redis.frames().sync().xadd(stream, entry));
+        retry(() -> id[0] = redis.frames().sync().xadd(stream,
+                XAddArgs.Builder.maxlen(MAX_ENTRIES).approximateTrimming(), entry));
         if (id[0] == null) {
             return; // stopped
         }

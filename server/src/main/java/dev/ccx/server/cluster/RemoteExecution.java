@@ -168,7 +168,8 @@ final class RemoteExecution implements Execution, LogTail.Sink {
     private boolean gap(long next, long seq) {
         String why = "Node " + link.self() + " fell behind the cluster's stream of execution " + id
                 + ", which no longer holds seq " + next + " to " + (seq - 1) + " (it keeps the newest "
-                + (LogPublisher.MAX_BYTES >> 20) + " MiB); its whole log is on node " + worker + ": attach there";
+                + (LogPublisher.MAX_BYTES >> 20) + " MiB, in about " + LogPublisher.MAX_ENTRIES
+                + " entries at most); its whole log is on node " + worker + ": attach there";
         LOG.warn("cluster: {}", why);
         byte[] error = Wire.mapper().writeValueAsBytes(new Envelopes.Notification(Methods.PROCESS_ERROR,
                 new ProcessError(why, id, next)));

@@ -17,8 +17,9 @@ package dev.ccx.server.log;
  *
  * <p>Lifetime: a log outlives its execution's end, so the end can be replayed, until {@link #discard()}.
  *
- * <p>Implementations: {@link SpillingLog} (memory, then files in the state directory). The cluster adds one on
- * Redis Streams.
+ * <p>Implementations: {@link SpillingLog} (memory, then files in the state directory). In a cluster, the worker's
+ * log is copied to a Redis stream by one more follower, and a node that follows the execution from elsewhere keeps a
+ * {@link SpillingLog} fed from that stream (package {@code cluster}): followers read it like any other.
  *
  * <p>Thread-safe. {@link #append} takes a short lock that nothing holds while waiting for anything.
  */
