@@ -413,4 +413,21 @@ class ClusterIT {
         Wait.until(10_000, "B to refuse the withdrawn request", () -> b.log().contains("not started"));
         assertThat(Files.readAllLines(runs)).containsExactly("run");
     }
+
+    @Test
+    void aWorkerOnlyNodeRefusesClientsButAnswersHealth() throws Exception {
+        ServerProcess w = node("w", "--role", "worker", "--label", "gpu");
+        JsonNode cluster = health(w).path("cluster");
+        assertThat(cluster.path("role").asString()).isEqualTo("worker");
+        assertThat(cluster.path("labels").get(0).asString()).isEqualTo("gpu");
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            CompletableFuture<java.net.http.WebSocket> ws = http.newWebSocketBuilder().buildAsync(w.uri(),
+                    new java.net.http.WebSocket.Listener() { });
+            assertThat(ws).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(
+                    java.util.concurrent.ExecutionException.class).havingCause()
+                    .isInstanceOf(java.net.http.WebSocketHandshakeException.class)
+                    .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e).getResponse()
+                            .statusCode()).isEqualTo(503));
+        }
+    }
 }
