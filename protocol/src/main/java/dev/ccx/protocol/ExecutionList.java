@@ -40,5 +40,11 @@ public record ExecutionList(List<ExecutionInfo> executions) {
             this(executionId, command, status, pid, onDisconnect, stdin, startedAt, endedAt, reason, exitCode, lastSeq,
                     oldestSeq, followers, paused, null);
         }
+
+        /** The same entry, naming the cluster node that runs it. */
+        public ExecutionInfo withNode(String runsOn) {
+            return new ExecutionInfo(executionId, command, status, pid, onDisconnect, stdin, startedAt, endedAt, reason,
+                    exitCode, lastSeq, oldestSeq, followers, paused, runsOn);
+        }
     }
 }

@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -426,16 +427,24 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
 
     private void onExecute(JsonNode m) {
         answer(m, () -> {
-            ExecuteParams params = Wire.mapper().treeToValue(m.get("params"), ExecuteParams.class);
-            String gateway = m.path("gateway").asString("");
-            RemoteOwner owner = new RemoteOwner(gateway + "/" + m.path("session").asString(""),
-                    m.path("remote").asString(null), m.path("principal").asString(""));
-            LocalExecution e = runHere(owner, params, m.path("id").asString(), m.path("attempt").asInt(),
-                    m.path("first_seq").asLong(1), gateway);
-            // The gateway follows the stream, not this node's log.
-            e.ownerCursor().close();
+            LocalExecution e = runPlaced(m);
             return Wire.mapper().createObjectNode().put("pid", e.pid()).put("node", settings.nodeId());
         });
+    }
+
+    /**
+     * Runs an {@code execute} message here (sent by a gateway, or a restart placed here by this node's reaper). Its
+     * client follows it through the stream, not through this node's log, so the owner's cursor is let go at once.
+     */
+    private LocalExecution runPlaced(JsonNode m) {
+        ExecuteParams params = Wire.mapper().treeToValue(m.get("params"), ExecuteParams.class);
+        String gateway = m.path("gateway").asString("");
+        RemoteOwner owner = new RemoteOwner(gateway + "/" + m.path("session").asString(""),
+                m.path("remote").asString(null), m.path("principal").asString(""));
+        LocalExecution e = runHere(owner, params, m.path("id").asString(), m.path("attempt").asInt(),
+                m.path("first_seq").asLong(1), gateway);
+        e.ownerCursor().close();
+        return e;
     }
 
     private void onStdin(JsonNode m) {
@@ -560,6 +569,11 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
     /** Places a lost execution again; {@code false} when it may not be (restarts used up, or nowhere to go). */
     private boolean restart(RedisCommands<String, String> r, String lostNode, String id, Map<String, String> h,
                             ExecuteParams params, long firstSeq) {
+        List<String> require = params.require() == null ? List.of() : params.require();
+        List<Membership.Node> targets = candidates(require, Set.of(lostNode));
+        if (targets.isEmpty()) {
+            return false; // nowhere to run it: it ends as lost
+        }
         long attempt = r.eval(Scripts.REQUEUE, ScriptOutputType.INTEGER, new String[] {keys.exec(id),
                 keys.lease(id), keys.running(lostNode)}, id, Integer.toString(MAX_RESTARTS));
         if (attempt == -1) {
@@ -568,13 +582,12 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
         if (attempt == 0) {
             return false;
         }
-        List<String> require = params.require() == null ? List.of() : params.require();
-        for (Membership.Node n : candidates(require, Set.of(lostNode))) {
+        for (Membership.Node n : targets) {
             ObjectNode m = executeMessage(id, (int) attempt, params, h.get("principal"), h.get("session"),
                     h.get("remote"), h.getOrDefault("gateway", ""), firstSeq);
             try {
                 if (n.id().equals(settings.nodeId())) {
-                    onExecuteHere(m);
+                    runPlaced(m);
                 } else {
                     link.ask(n.id(), m);
                 }
@@ -589,18 +602,10 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
                 attempt++;
             }
         }
-        // Nowhere to run it: it ends as lost after all.
+        // Every worker refused: it ends as lost after all, through the reaper's next round.
         r.hset(keys.exec(id), Map.of("state", "running", "worker", lostNode));
         r.sadd(keys.running(lostNode), id);
         return false;
-    }
-
-    private void onExecuteHere(JsonNode m) {
-        ExecuteParams params = Wire.mapper().treeToValue(m.get("params"), ExecuteParams.class);
-        RemoteOwner owner = new RemoteOwner(m.path("gateway").asString("") + "/" + m.path("session").asString(""),
-                m.path("remote").asString(null), m.path("principal").asString(""));
-        runHere(owner, params, m.path("id").asString(), m.path("attempt").asInt(), m.path("first_seq").asLong(1),
-                m.path("gateway").asString("")).ownerCursor().close();
     }
 
     // ---- find and list ------------------------------------------------------------------------------------------
@@ -684,38 +689,43 @@ public final class ClusterExecutions implements Executions, AutoCloseable {
 
     @Override
     public ExecutionList list(String principal) {
-        ExecutionList mine = local.list(principal);
-        ExecutionList here = new ExecutionList(mine.executions().stream().map(i -> new ExecutionList.ExecutionInfo(
-                i.executionId(), i.command(), i.status(), i.pid(), i.onDisconnect(), i.stdin(), i.startedAt(),
-                i.endedAt(), i.reason(), i.exitCode(), i.lastSeq(), i.oldestSeq(), i.followers(), i.paused(),
-                settings.nodeId())).toList());
+        List<ExecutionList.ExecutionInfo> here = local.list(principal).executions().stream()
+                .map(i -> i.withNode(settings.nodeId())).toList();
         if (!membership.available()) {
-            return here;
+            return new ExecutionList(here);
         }
         Set<String> seen = new HashSet<>();
-        here.executions().forEach(i -> seen.add(i.executionId()));
+        here.forEach(i -> seen.add(i.executionId()));
         List<ExecutionList.ExecutionInfo> running = new ArrayList<>();
         List<ExecutionList.ExecutionInfo> ended = new ArrayList<>();
         try {
-            RedisCommands<String, String> r = redis.sync();
-            for (String id : r.zrevrange(keys.owned(principal), 0, LISTED - 1)) {
-                if (seen.contains(id)) {
-                    continue;
-                }
-                RemoteExecution m = mirrors.get(id);
-                ExecutionList.ExecutionInfo info = m != null ? m.info() : info(id, r.hgetall(keys.exec(id)));
+            // The newest of these credentials' executions, then every record in one pipeline: the dashboard asks
+            // every second, and one round trip per execution would be up to 200.
+            List<String> ids = redis.sync().zrevrange(keys.owned(principal), 0, LISTED - 1).stream()
+                    .filter(id -> !seen.contains(id)).toList();
+            var async = redis.shared().async();
+            List<CompletableFuture<Map<String, String>>> records = ids.stream()
+                    .map(id -> async.hgetall(keys.exec(id)).toCompletableFuture()).toList();
+            for (int i = 0; i < ids.size(); i++) {
+                Map<String, String> h = records.get(i).get(redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                RemoteExecution m = mirrors.get(ids.get(i));
+                ExecutionList.ExecutionInfo info = m != null && !h.isEmpty()
+                        ? m.info().withNode(h.getOrDefault("worker", m.node())) : info(ids.get(i), h);
                 if (info != null) {
                     (info.status().equals("running") ? running : ended).add(info);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             LOG.debug("cluster: listing from Redis failed: {}", e.getMessage());
-            return here;
+            return new ExecutionList(here);
         }
         List<ExecutionList.ExecutionInfo> all = new ArrayList<>();
-        here.executions().stream().filter(i -> i.status().equals("running")).forEach(all::add);
+        here.stream().filter(i -> i.status().equals("running")).forEach(all::add);
         all.addAll(running.reversed());
-        here.executions().stream().filter(i -> !i.status().equals("running")).forEach(all::add);
+        here.stream().filter(i -> !i.status().equals("running")).forEach(all::add);
         all.addAll(ended);
         return new ExecutionList(all);
     }

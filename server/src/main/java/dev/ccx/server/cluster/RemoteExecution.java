@@ -316,7 +316,7 @@ final class RemoteExecution implements Execution, LogTail.Sink {
         }
     }
 
-    /** The node running it (as last learnt: a restart elsewhere is learnt at the next control or list). */
+    /** The node running it, as last learnt (a restart elsewhere is learnt at the next control; lists read it). */
     String node() {
         return worker;
     }
@@ -347,7 +347,7 @@ final class RemoteExecution implements Execution, LogTail.Sink {
                 ownership.keep() ? OnDisconnect.KEEP : OnDisconnect.KILL, stdinOpen(), startedAt,
                 done == null ? null : endedAt, done == null ? null : done.reason(),
                 done == null ? null : done.exitCode(), log.nextSeq() - 1, log.oldestSeq(), followers.get(), false,
-                done == null ? worker() : worker);
+                worker);
     }
 
     @Override

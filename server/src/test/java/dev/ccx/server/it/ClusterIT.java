@@ -291,10 +291,12 @@ class ClusterIT {
         ServerProcess b = node("b");
         converged(2, a, b);
         TestClient onA = client(a);
+        Path half = dir.resolve("half");
         CompletableFuture<TestClient.Run> run = CompletableFuture.supplyAsync(() -> onA.run(params("command",
-                "for i in $(seq 1 100000); do echo line$i; if [ $((i % 10000)) -eq 0 ]; then sleep 0.4; fi; done"),
-                120_000));
-        Thread.sleep(1000); // the run is under way: pause Redis in its middle
+                "for i in $(seq 1 100000); do echo line$i; if [ $((i % 10000)) -eq 0 ]; then sleep 0.4; fi; "
+                        + "if [ $i -eq 20000 ]; then touch " + half + "; fi; done"), 120_000));
+        // Redis stops in the middle of the run: after 20,000 lines, with 80,000 to come.
+        Wait.until(WAIT, "the run to be under way", () -> Files.exists(half));
         redis.signal("STOP");
         try {
             Thread.sleep(5000);

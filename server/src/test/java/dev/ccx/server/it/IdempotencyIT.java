@@ -35,7 +35,8 @@ class IdempotencyIT {
     void aRepeatedKeyFollowsTheFirstExecutionAndStartsNothing() throws Exception {
         Path runs = dir.resolve("runs");
         String key = "job-" + UUID.randomUUID();
-        Map<String, Object> p = Map.of("command", "echo run >> " + runs + "; echo hi; sleep 0.3",
+        // It runs until its stdin ends, so it is still running when the key comes again.
+        Map<String, Object> p = Map.of("command", "echo run >> " + runs + "; echo hi; read line", "stdin", true,
                 "idempotency_key", key);
         try (TestClient first = server.connect(); TestClient second = server.connect()) {
             JsonNode r1 = first.call("execute", p).get("result");
@@ -45,6 +46,8 @@ class IdempotencyIT {
             assertThat(r2.get("execution_id").asString()).isEqualTo(r1.get("execution_id").asString());
             assertThat(r2.get("duplicate").asBoolean()).isTrue();
             assertThat(r2.get("status").asString()).isEqualTo("started");
+            assertThat(first.call("stdin", Map.of("execution_id", r1.get("execution_id").asString(), "eof", true))
+                    .has("result")).isTrue();
             // The second connection follows it from its first notification.
             StringBuilder out = new StringBuilder();
             List<String> methods = new java.util.ArrayList<>();
